@@ -1,0 +1,213 @@
+"""The `redline` command: a thin layer over the modules, one command per task."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from redline.config import Settings
+from redline.errors import InputError
+from redline.export import DATASETS, FORMATS, export as export_dataset
+from redline.store import Store
+
+app = typer.Typer(
+    help="Redline: who did what to whom, from news text, with the evidence sentence for each.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = typer.Option(None, "--db", help="Database file (default: `db` in redline.yaml, else ./redline.duckdb).")
+ConfigOption = typer.Option(None, "--config", help="Settings file (default: ./redline.yaml when present).")
+
+
+def _settings(config: Optional[Path], db: Optional[Path]) -> Settings:
+    try:
+        settings = Settings.load(config)
+    except (OSError, ValueError) as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
+    if db:
+        settings.db = str(db)
+    return settings
+
+
+def _open(settings: Settings, read_only: bool = True) -> Store:
+    try:
+        return Store(settings.db, read_only=read_only)
+    except Exception as e:  # a missing, locked or foreign file: say which and why, in one line
+        err.print(f"error: {' '.join(str(e).split())}", markup=False)
+        raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .htm, .jsonl, optionally .gz)."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV or JSONL metadata: id,file,outlet,url,published,language."),
+    furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like data/furniture.yaml)."),
+    force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Read articles, strip page furniture, parse, and store them (re-running is safe)."""
+    from redline.ingest import Ingestor
+    from redline.ingest.manifest import Manifest
+
+    settings = _settings(config, db)
+    try:
+        loaded = Manifest.load(manifest) if manifest else None
+    except InputError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
+    store = _open(settings, read_only=False)
+    progress = Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        TextColumn("{task.fields[stored]} stored"), TimeElapsedColumn(),
+        console=err, disable=quiet, transient=False,
+    )
+    task = progress.add_task("ingest", total=None, stored=0)
+    counts = Counter()
+
+    def on_progress(event: str, detail: str) -> None:
+        if event == "files":
+            progress.update(task, total=int(detail))
+        elif event == "file-done":
+            progress.advance(task)
+        elif event == "stored":
+            counts["stored"] += 1
+            progress.update(task, stored=counts["stored"])
+        elif event == "error":
+            progress.console.print(f"error: {detail}", markup=False)
+
+    with store, progress:
+        ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress)
+        try:
+            report = ingestor.run(paths)
+        except KeyboardInterrupt:
+            err.print("interrupted: what was stored is complete; run the same command again to finish.")
+            raise typer.Exit(130)
+    if not quiet:
+        for note in report.notes:
+            out.print(f"note: {note}", markup=False)
+        out.print(
+            f"{len(report.stored)} stored, {len(report.unchanged)} already stored, "
+            f"{len(report.errors)} error(s) -> {settings.db}"
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+    limit: int = typer.Option(100, help="At most this many rows."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """List stored articles."""
+    with _open(_settings(config, db)) as store:
+        where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        rows = store.query(
+            f"""SELECT a.id, a.published, a.outlet, a.language, a.n_sentences,
+                       (SELECT count(*) FROM removed_lines r WHERE r.article_id = a.id) AS removed, a.title
+                FROM articles a {where} ORDER BY a.published NULLS LAST, a.id LIMIT ?""",
+            params + [limit],
+        )
+    table = Table(box=None)
+    for name in ("id", "published", "outlet", "lang", "sentences", "removed"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title", no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        table.add_row(
+            r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "",
+            str(r["n_sentences"]), str(r["removed"]), r["title"] or "",
+        )
+    out.print(table)
+
+
+@app.command()
+def show(
+    article_id: str = typer.Argument(..., metavar="ID"),
+    removed: bool = typer.Option(False, "--removed", help="Also list the lines removed as furniture, with reasons."),
+    sentences: bool = typer.Option(False, "--sentences", help="Print the sentences with their offsets instead of the text."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """One article: metadata, clean text, and what was removed."""
+    with _open(_settings(config, db)) as store:
+        article = store.article(article_id)
+        if article is None:
+            err.print(f"error: no article with id {article_id!r} in {store.path}", markup=False)
+            raise typer.Exit(1)
+        lines = store.removed_lines(article_id)
+        sents = store.sentences(article_id) if sentences else []
+    for key in ("id", "title", "outlet", "published", "url", "language", "source_path"):
+        if article[key] is not None:
+            out.print(f"{key + ':':13}{article[key]}", markup=False)
+    if article["nlp_note"]:
+        out.print(f"{'note:':13}{article['nlp_note']}", markup=False)
+    out.print(f"{'sentences:':13}{article['n_sentences']}   removed lines: {len(lines)}")
+    out.print()
+    if sentences:
+        for s in sents:
+            out.print(f"[{s['start_char']}:{s['end_char']}] {s['text']}", markup=False)
+    else:
+        out.print(article["text"], markup=False)
+    if removed:
+        out.print()
+        out.print(f"Removed ({len(lines)} lines):")
+        for line in lines:
+            out.print(f"  - [{line['reason']}] {line['text']}", markup=False)
+
+
+@app.command()
+def summary(db: Optional[Path] = DbOption, config: Optional[Path] = ConfigOption) -> None:
+    """What the database holds: articles, outlets, dates, languages, furniture removed."""
+    with _open(_settings(config, db)) as store:
+        total, outlets, first, last, sentences = store.con.execute(
+            "SELECT count(*), count(DISTINCT outlet), min(published), max(published), sum(n_sentences) FROM articles"
+        ).fetchone()
+        languages = store.con.execute(
+            "SELECT language, count(*) FROM articles GROUP BY ALL ORDER BY 2 DESC, 1"
+        ).fetchall()
+        reasons = store.con.execute(
+            "SELECT reason, count(*) FROM removed_lines GROUP BY ALL ORDER BY 2 DESC, 1"
+        ).fetchall()
+        skipped = store.con.execute("SELECT count(*) FROM articles WHERE nlp_note IS NOT NULL").fetchone()[0]
+    out.print(f"articles:   {total} from {outlets} outlets, published {first} to {last}")
+    out.print(f"sentences:  {sentences or 0}")
+    out.print("languages:  " + ", ".join(f"{lang or '?'} {n}" for lang, n in languages)
+              + (f" ({skipped} skipped by the English-only stages)" if skipped else ""))
+    out.print(f"removed:    {sum(n for _, n in reasons)} lines of page furniture: "
+              + ", ".join(f"{reason} {n}" for reason, n in reasons))
+
+
+@app.command("export")
+def export_command(
+    dataset: str = typer.Argument(..., help=f"One of: {', '.join(DATASETS)}."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help=f"One of: {', '.join(FORMATS)}."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Write a table (articles, sentences, quotes, events) as JSONL, CSV or Parquet."""
+    with _open(_settings(config, db)) as store:
+        try:
+            rows = export_dataset(store, dataset, fmt, output)
+        except ValueError as e:
+            err.print(f"error: {e}", markup=False)
+            raise typer.Exit(2)
+    out.print(f"{rows} {dataset} -> {output}", markup=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app(sys.argv[1:])

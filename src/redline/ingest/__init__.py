@@ -1,0 +1,245 @@
+"""Ingest: files -> clean articles -> language -> spaCy -> the database, one article at a time.
+
+Idempotent: an article whose content and metadata are already stored is skipped, so an
+interrupted run is completed by running it again. Each article is written in its own
+transaction (see `store.Store.save_article`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from redline.clean import clean_text, load_furniture_rules, short_line_key, split_lines
+from redline.clean.html import extract_html
+from redline.config import Settings
+from redline.errors import InputError
+from redline.ingest.manifest import Manifest, parse_date
+from redline.ingest.readers import RawArticle, discover, read_file
+from redline.language import identify
+from redline.nlp import doc_sentences, load_pipeline
+from redline.store import ArticleRecord, Store
+
+# Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
+PIPELINE_VERSION = "1"
+NLP_BATCH = 16
+
+
+@dataclass
+class IngestReport:
+    stored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Ingestor:
+    """Runs the ingest of a set of paths into one Store."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        manifest: Manifest | None = None,
+        furniture: Iterable[Path] = (),
+        force: bool = False,
+        on_progress: Callable[[str, str], None] | None = None,
+    ):
+        self.store = store
+        self.settings = settings or Settings()
+        self.manifest = manifest or Manifest()
+        self.rules = load_furniture_rules(furniture)
+        self.force = force
+        self.on_progress = on_progress or (lambda event, detail: None)
+        self.report = IngestReport(errors=list(self.manifest.errors))
+        self._pending: list[tuple[ArticleRecord, str]] = []  # English articles awaiting NLP
+        self._ids_this_run: dict[str, str] = {}
+        self._repeated: dict[str, frozenset[str]] = {}
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self, paths: list[Path]) -> IngestReport:
+        files, errors = discover(paths)
+        self.report.errors += errors
+        self.on_progress("files", str(len(files)))
+        self._find_outlet_furniture(files)
+        for path in files:
+            for item in read_file(path, self.settings):
+                if isinstance(item, InputError):
+                    self._error(item)
+                else:
+                    self._process(item)
+            self.on_progress("file-done", str(path))
+        self._flush()
+        return self.report
+
+    def _error(self, err: InputError) -> None:
+        self.report.errors.append(err)
+        self.on_progress("error", str(err))
+
+    # -- metadata --------------------------------------------------------------------------
+    def _metadata(self, raw: RawArticle) -> dict:
+        """Record metadata (jsonl) overridden by the manifest's row for this file or id."""
+        row = self.manifest.row_for(raw.path, raw.id) if raw.format != "jsonl" else self.manifest.by_id.get(raw.id, {})
+        meta = dict(raw.meta)
+        if "published" in meta and not isinstance(meta["published"], dt.date):
+            try:
+                meta["published"] = parse_date(str(meta["published"]))
+            except ValueError as err:
+                raise InputError(raw.path, str(err), line=raw.line) from None
+        meta["published_source"] = "record" if "published" in meta else None
+        meta.update(row)
+        if "published" in row:
+            meta["published_source"] = "manifest"
+        return meta
+
+    # -- outlet furniture ----------------------------------------------------------------------
+    def _find_outlet_furniture(self, files: list[Path]) -> None:
+        """Short lines that several plain-text articles of one outlet share (stored ones included).
+
+        A first pass over the plain-text inputs (cheap next to parsing) so that the first
+        article of an outlet is cleaned as well as its last.
+        """
+        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for path in files:
+            for item in read_file(path, self.settings):
+                if isinstance(item, InputError) or item.is_html:
+                    continue
+                try:
+                    meta = self._metadata(item)
+                except InputError:
+                    continue
+                outlet = meta.get("outlet")
+                if outlet:
+                    article_id = meta.get("id", item.id)
+                    for line in split_lines(item.content):
+                        if key := short_line_key(line):
+                            seen[outlet][key].add(article_id)
+        need = self.settings.outlet_repeat_min_articles
+        for outlet, lines in seen.items():
+            stored = self.store.outlet_line_articles(outlet, set(lines))
+            self._repeated[outlet] = frozenset(
+                key for key, ids in lines.items() if len(ids | stored.get(key, set())) >= need
+            )
+
+    # -- one article -------------------------------------------------------------------------
+    def _process(self, raw: RawArticle) -> None:
+        try:
+            meta = self._metadata(raw)
+            article_id = meta.pop("id", raw.id)
+            self._check_id(article_id, raw)
+            rec = self._clean(raw, article_id, meta)
+        except InputError as err:
+            self._error(err)
+            return
+        if rec is None:
+            return
+        if rec.language and rec.language not in self.settings.english_codes:
+            rec.nlp_note = f"not English ({rec.language}): English-only stages skipped"
+            self.report.notes.append(f"{rec.id}: {rec.nlp_note}")
+            self._save(rec)
+            return
+        self._pending.append((rec, rec.text))
+        if len(self._pending) >= NLP_BATCH:
+            self._flush()
+
+    def _check_id(self, article_id: str, raw: RawArticle) -> None:
+        earlier = self._ids_this_run.setdefault(article_id, raw.where)
+        if earlier != raw.where:
+            raise InputError(raw.path, f"article id {article_id!r} already used by {earlier} in this run", line=raw.line)
+
+    def _clean(self, raw: RawArticle, article_id: str, meta: dict) -> ArticleRecord | None:
+        content_hash = sha256(raw.content)
+        metadata_hash = sha256(json.dumps(meta, default=str, sort_keys=True) + PIPELINE_VERSION)
+        stored = self.store.article_identity(article_id)
+        if stored and not self.force:
+            if (stored["content_hash"], stored["metadata_hash"]) == (content_hash, metadata_hash):
+                self.report.unchanged.append(article_id)
+                self.on_progress("unchanged", article_id)
+                return None
+            if stored["content_hash"] != content_hash and stored["source_path"] != str(raw.path):
+                # Another file claims a stored article's id: replacing it would lose that article.
+                raise InputError(
+                    raw.path,
+                    f"article id {article_id!r} is already stored from {stored['source_path']} "
+                    "with other content (give this file another id in the manifest, or --force to replace it)",
+                    line=raw.line,
+                )
+        outlet = meta.get("outlet")
+        repeated = self._repeated.get(outlet, frozenset())
+        title = page_date = None
+        if raw.is_html:
+            page = extract_html(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
+            if page is None:
+                raise InputError(raw.path, "no article text found in the HTML page", line=raw.line)
+            clean, title = page.clean, page.title
+            page_date = page.date
+            meta.setdefault("url", page.url)
+        else:
+            clean = clean_text(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
+            title = clean.title
+        if not clean.text.strip():
+            raise InputError(raw.path, "nothing left after removing page furniture", line=raw.line)
+        published, published_source = meta.get("published"), meta.get("published_source")
+        if published is None and page_date:
+            published, published_source = parse_date(page_date), "page"
+        language, score = identify(clean.text)
+        if meta.get("language"):
+            language, score = meta["language"], None
+        return ArticleRecord(
+            id=article_id,
+            raw=raw.content,
+            text=clean.text,
+            content_hash=content_hash,
+            metadata_hash=metadata_hash,
+            source_path=str(raw.path),
+            source_format=raw.format,
+            outlet=outlet,
+            url=meta.get("url"),
+            title=meta.get("title") or title,
+            published=published,
+            published_source=published_source,
+            language=language,
+            language_score=score,
+            removed=clean.removed,
+            short_lines=clean.short_lines,
+        )
+
+    def _flush(self) -> None:
+        """Parse the waiting English articles in one spaCy batch and store them."""
+        if not self._pending:
+            return
+        nlp = load_pipeline(self.settings.spacy_model)
+        batch, self._pending = self._pending, []
+        for (rec, _), doc in zip(batch, nlp.pipe((text for _, text in batch), batch_size=NLP_BATCH)):
+            rec.sentences = doc_sentences(doc)
+            self._save(rec)
+
+    def _save(self, rec: ArticleRecord) -> None:
+        self.store.save_article(rec)
+        self.report.stored.append(rec.id)
+        self.on_progress("stored", rec.id)
+
+
+def ingest(
+    paths: list[Path],
+    store: Store,
+    settings: Settings | None = None,
+    manifest: Path | None = None,
+    **options,
+) -> IngestReport:
+    """Ingest `paths` into `store`; see `Ingestor` for the options."""
+    loaded = Manifest.load(manifest) if manifest else None
+    return Ingestor(store, settings, loaded, **options).run(paths)

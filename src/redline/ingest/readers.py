@@ -1,0 +1,168 @@
+"""Read input files into raw articles: .txt, .html/.htm (optionally .gz), .jsonl.
+
+Readers only decode and split; they never clean. Each problem becomes an `InputError`
+naming the file (and line), yielded in place of the article so that the other articles
+of the same file and run go on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from redline.config import Settings
+from redline.errors import InputError
+
+TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass
+class RawArticle:
+    id: str
+    path: Path
+    format: str            # txt | html | jsonl
+    content: str           # plain text, or HTML when `is_html`
+    is_html: bool
+    meta: dict = field(default_factory=dict)  # metadata the record itself carries (jsonl)
+    line: int | None = None                  # line of a .jsonl file
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+
+
+def input_format(path: Path) -> str | None:
+    """'txt', 'html' or 'jsonl' for a supported file name (a trailing .gz allowed), else None."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return TEXT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def article_id_for(path: Path) -> str:
+    """The file name without its extensions: `ab12.html.gz` -> `ab12`."""
+    name = path.name
+    for _ in range(2):
+        stem, dot, ext = name.rpartition(".")
+        if dot and ("." + ext.lower() in TEXT_SUFFIXES or ext.lower() == "gz"):
+            name = stem
+    return name
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[InputError]]:
+    """Supported files under `paths` (folders recursively, in name order)."""
+    files: list[Path] = []
+    errors: list[InputError] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and input_format(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            if input_format(path):
+                files.append(path)
+            else:
+                errors.append(InputError(path, "unsupported file type (expected .txt, .html, .htm, .jsonl, optionally .gz)"))
+        else:
+            errors.append(InputError(path, "no such file or folder"))
+    return list(dict.fromkeys(files)), errors
+
+
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        raise InputError(path, f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
+    data = path.read_bytes()
+    if path.suffix.lower() != ".gz":
+        return data
+    # Decompress in steps so that a gzip bomb is refused before it fills the memory.
+    limit = settings.max_decompressed_bytes
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as err:
+        raise InputError(path, f"corrupt gzip data ({err})") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise InputError(path, f"decompresses to more than {limit:,} bytes (max_decompressed_bytes)")
+    if not inflater.eof:
+        raise InputError(path, "truncated gzip file (compressed stream ends early)")
+    return out
+
+
+def decode(data: bytes, path: Path, html: bool = False) -> str:
+    """Text of a file: UTF-8 (BOM allowed), UTF-16 with a BOM, or an HTML page's declared charset."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise InputError(path, f"invalid UTF-16 ({err.reason} at byte {err.start})") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not text (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        declared = META_CHARSET.search(data[:4096]) if html else None
+        if declared:
+            try:
+                return data.decode(declared.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise InputError(
+            path, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); re-encode the file as UTF-8"
+        ) from None
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputError]:
+    """The articles in one file, or the errors that stop them."""
+    fmt = input_format(path)
+    try:
+        data = read_bytes(path, settings)
+        if fmt == "jsonl":
+            yield from read_jsonl(path, decode(data, path))
+            return
+        text = decode(data, path, html=fmt == "html")
+        if not text.strip():
+            raise InputError(path, "empty file")
+        yield RawArticle(article_id_for(path), path, fmt, text, is_html=fmt == "html")
+    except InputError as err:
+        yield err
+    except OSError as err:
+        yield InputError(path, f"cannot read ({err.strerror or err})")
+
+
+def read_jsonl(path: Path, text: str) -> Iterator[RawArticle | InputError]:
+    if not text.strip():
+        yield InputError(path, "empty file")
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(path, f"invalid JSON ({err.msg} at column {err.colno})", line=number)
+            continue
+        if not isinstance(record, dict):
+            yield InputError(path, "a line must hold a JSON object", line=number)
+            continue
+        unknown = sorted(set(record) - JSONL_FIELDS)
+        if unknown:
+            yield InputError(path, f"unknown field(s) {', '.join(unknown)} (expected {', '.join(sorted(JSONL_FIELDS))})", line=number)
+            continue
+        article_id = record.get("id")
+        if not isinstance(article_id, str) or not article_id.strip():
+            yield InputError(path, "missing or empty `id`", line=number)
+            continue
+        body, is_html = (record.get("text"), False) if record.get("text") else (record.get("html"), True)
+        if not isinstance(body, str) or not body.strip():
+            yield InputError(path, f"article {article_id}: no `text` or `html`", line=number)
+            continue
+        meta = {k: record[k] for k in ("url", "title", "outlet", "published", "language") if record.get(k)}
+        yield RawArticle(article_id.strip(), path, "jsonl", body, is_html=is_html, meta=meta, line=number)

@@ -1,0 +1,72 @@
+"""The spaCy pipeline Redline runs on English article text.
+
+One Doc per article, so later components (actors, quotes, events) see the whole article;
+paragraph breaks are made sentence boundaries before the parser runs, because otherwise a
+headline merges into the first sentence (see ../shared/notes/nlp-backbone.md).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from redline.store import Sentence
+
+
+# "WASHINGTON (Reuters) -", "MOSCOW/KYIV, March 3 (AP) —": the dateline opening a paragraph.
+DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,40}\)\s*[-–—]+")
+
+
+@Language.component("redline_paragraphs")
+def mark_paragraph_starts(doc: Doc) -> Doc:
+    """Sentence starts the parser must keep: each paragraph starts one, a dateline never does."""
+    starts = [0] + [t.i + 1 for t in doc[:-1] if "\n" in t.text or "\n" in t.whitespace_]
+    for i in starts:
+        if i >= len(doc) or doc[i].is_space:
+            continue
+        doc[i].is_sent_start = True
+        m = DATELINE.match(doc.text, doc[i].idx)
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand") if m else None
+        if span is not None:
+            for token in span[1:]:
+                token.is_sent_start = False
+            if span.end < len(doc):
+                doc[span.end].is_sent_start = False
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str) -> Language:
+    """Load an installed spaCy pipeline by name or path, with Redline's components added."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as err:
+        raise RuntimeError(
+            f"spaCy pipeline {name!r} is not installed (set `spacy_model` in redline.yaml "
+            f"to an installed pipeline): {err}"
+        ) from None
+    before = "parser" if "parser" in nlp.pipe_names else None
+    nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
+    return nlp
+
+
+def doc_sentences(doc: Doc) -> list[Sentence]:
+    """Sentences with character offsets into the text, surrounding white space left out."""
+    out = []
+    for sent in doc.sents:
+        text = sent.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        out.append(Sentence(start, start + len(stripped), stripped))
+    return out
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    yield from nlp.pipe(texts, batch_size=batch_size)

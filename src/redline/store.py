@@ -1,0 +1,285 @@
+"""The DuckDB file: schema, migrations, and all-or-nothing writes of one article.
+
+One article is written in one transaction (the article row, its sentences, its removed
+lines, and whatever later stages found in it), so a killed ingest never leaves half an
+article behind, and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pyarrow as pa
+
+# Each migration is applied once, in order, inside a transaction; the applied versions
+# are recorded in schema_version. Never edit a released migration: append a new one.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE articles (
+            id               VARCHAR PRIMARY KEY,
+            outlet           VARCHAR,
+            url              VARCHAR,
+            title            VARCHAR,
+            published        DATE,
+            published_source VARCHAR,   -- manifest | page | record | NULL when unknown
+            language         VARCHAR,
+            language_score   DOUBLE,
+            source_path      VARCHAR,
+            source_format    VARCHAR,   -- txt | html | jsonl
+            raw              VARCHAR,   -- the input as read (text or HTML)
+            text             VARCHAR,   -- the clean article text; all offsets point here
+            content_hash     VARCHAR,   -- sha256 of raw
+            metadata_hash    VARCHAR,   -- sha256 of the metadata that was applied
+            n_sentences      INTEGER,
+            nlp_note         VARCHAR,   -- NULL when parsed; why the English stages skipped it
+            ingested_at      TIMESTAMP
+        );
+        CREATE TABLE removed_lines (
+            article_id VARCHAR NOT NULL,
+            seq        INTEGER NOT NULL,  -- order in the input
+            text       VARCHAR NOT NULL,
+            reason     VARCHAR NOT NULL
+        );
+        CREATE TABLE sentences (
+            article_id VARCHAR NOT NULL,
+            seq        INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            text       VARCHAR NOT NULL
+        );
+        -- Short non-sentence lines of each article, per outlet: a line that many articles of
+        -- one outlet share is page furniture (see clean.text).
+        CREATE TABLE outlet_lines (
+            outlet     VARCHAR NOT NULL,
+            line       VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL
+        );
+        CREATE TABLE quotes (
+            id             VARCHAR,
+            article_id     VARCHAR NOT NULL,
+            speaker_name   VARCHAR,
+            speaker_country VARCHAR,
+            speaker_sector VARCHAR,
+            speaker_role   VARCHAR,
+            text           VARCHAR,
+            kind           VARCHAR,   -- direct | partial | indirect
+            cue            VARCHAR,
+            start_char     INTEGER,
+            end_char       INTEGER,
+            sentence       VARCHAR
+        );
+        CREATE TABLE events (
+            id             VARCHAR,
+            article_id     VARCHAR NOT NULL,
+            event_type     VARCHAR,
+            mode           VARCHAR,
+            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            date           DATE,
+            date_precision VARCHAR,
+            date_text      VARCHAR,
+            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
+            negated        BOOLEAN,
+            modality       VARCHAR,
+            attributed_to  STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR),
+            evidence       VARCHAR,
+            trigger        VARCHAR,
+            start_char     INTEGER,
+            end_char       INTEGER,
+            quad_class     VARCHAR,
+            intensity      DOUBLE,
+            confidence     DOUBLE
+        );
+        """,
+    ),
+]
+
+# Tables holding rows that belong to one article (deleted with it when it is replaced).
+ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "quotes", "events")
+
+
+@dataclass
+class RemovedLine:
+    seq: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleRecord:
+    """Everything Redline stores about one article, ready to write."""
+
+    id: str
+    raw: str
+    text: str
+    content_hash: str
+    metadata_hash: str
+    source_path: str
+    source_format: str
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    published_source: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    nlp_note: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    short_lines: list[str] = field(default_factory=list)
+
+
+class Store:
+    """A Redline database file. Open read-only for queries, read-write to ingest."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"{self.path}: no Redline database here (run `redline ingest` first)")
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.migrate()
+        elif self.schema_version() < MIGRATIONS[-1][0]:
+            raise RuntimeError(
+                f"{self.path}: database schema is version {self.schema_version()}, this Redline "
+                f"needs {MIGRATIONS[-1][0]}; open it once read-write (e.g. `redline ingest`) to migrate"
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        current = self.schema_version()
+        for version, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        else:
+            self.con.commit()
+
+    # -- articles ---------------------------------------------------------------------
+    def article_identity(self, article_id: str) -> dict | None:
+        """What decides whether an incoming article is new, changed or already stored."""
+        rows = self.query(
+            "SELECT content_hash, metadata_hash, source_path FROM articles WHERE id = ?", [article_id]
+        )
+        return rows[0] if rows else None
+
+    def save_article(self, rec: ArticleRecord) -> None:
+        """Write (or replace) one article and everything found in it, all or nothing."""
+        with self.transaction() as con:
+            for table in ARTICLE_CHILD_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE article_id = ?", [rec.id])
+            con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
+            con.execute(
+                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())""",
+                [
+                    rec.id, rec.outlet, rec.url, rec.title, rec.published, rec.published_source,
+                    rec.language, rec.language_score, rec.source_path, rec.source_format,
+                    rec.raw, rec.text, rec.content_hash, rec.metadata_hash,
+                    len(rec.sentences), rec.nlp_note,
+                ],
+            )
+            self._append(con, "removed_lines", {
+                "article_id": [rec.id] * len(rec.removed),
+                "seq": [r.seq for r in rec.removed],
+                "text": [r.text for r in rec.removed],
+                "reason": [r.reason for r in rec.removed],
+            })
+            self._append(con, "sentences", {
+                "article_id": [rec.id] * len(rec.sentences),
+                "seq": list(range(len(rec.sentences))),
+                "start_char": [s.start for s in rec.sentences],
+                "end_char": [s.end for s in rec.sentences],
+                "text": [s.text for s in rec.sentences],
+            })
+            if rec.outlet:
+                self._append(con, "outlet_lines", {
+                    "outlet": [rec.outlet] * len(rec.short_lines),
+                    "line": rec.short_lines,
+                    "article_id": [rec.id] * len(rec.short_lines),
+                })
+
+    @staticmethod
+    def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+        # Arrow batches instead of executemany: one insert per table, whatever the row count.
+        if not next(iter(columns.values())):
+            return
+        batch = pa.table(columns)  # noqa: F841 - read by name in the SQL below
+        names = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM batch")
+
+    # -- queries ------------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def article(self, article_id: str) -> dict | None:
+        rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
+        return rows[0] if rows else None
+
+    def removed_lines(self, article_id: str) -> list[dict]:
+        return self.query(
+            "SELECT seq, text, reason FROM removed_lines WHERE article_id = ? ORDER BY seq", [article_id]
+        )
+
+    def sentences(self, article_id: str) -> list[dict]:
+        return self.query(
+            "SELECT seq, start_char, end_char, text FROM sentences WHERE article_id = ? ORDER BY seq",
+            [article_id],
+        )
+
+    def outlet_line_articles(self, outlet: str, lines: set[str]) -> dict[str, set[str]]:
+        """For each of these short lines, the stored articles of `outlet` that carry it."""
+        if not lines:
+            return {}
+        rows = self.con.execute(
+            """SELECT line, list(DISTINCT article_id) FROM outlet_lines
+               WHERE outlet = ? AND line IN (SELECT unnest(?::VARCHAR[])) GROUP BY line""",
+            [outlet, sorted(lines)],
+        ).fetchall()
+        return {line: set(ids) for line, ids in rows}
