@@ -22,8 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # long lines (paths, errors) stay whole
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="Database file (default: `db` in redline.yaml, else ./redline.duckdb).")
 ConfigOption = typer.Option(None, "--config", help="Settings file (default: ./redline.yaml when present).")

@@ -8,6 +8,7 @@ the page's visible lines that are not in the article, with the reason `page-furn
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import lxml.html
@@ -15,6 +16,10 @@ import trafilatura
 
 from redline.clean.text import CleanText, FurnitureRules, clean_text, normalise_line
 from redline.store import RemovedLine
+
+# trafilatura logs a warning for each page it gives up on; Redline reports those itself,
+# as one-line errors naming the file.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 # Only the page's own metadata for the date: no guessing from the text or the URL.
 DATE_PARAMS = {"original_date": True, "extensive_search": False}

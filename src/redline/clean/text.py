@@ -183,6 +183,9 @@ def mark_by_shape(lines: list[Line], reasons: dict[int, str]) -> None:
                 reasons[i] = "section-label"
         elif i > last_sentence and not line.sentence_like:
             reasons[i] = "trailing-furniture"
+        elif i > first_sentence and line.names_only:
+            # Inside the article only: above it, a Title Case line is the headline.
+            reasons[i] = "caption-names"
 
     # A label followed by a non-sentence inside the article is a related-story box
     # ("Analysis" / "Experts: ... Process"); a line right after a removed related link is
@@ -227,8 +230,6 @@ def clean_text(
         reason = rules.reason_for(line.text)
         if reason is None and line.text.casefold() in outlet_names:
             reason = "outlet-name"
-        if reason is None and shape_rules and line.names_only:
-            reason = "caption-names"
         if reason is None and short_line_key(line) in outlet_repeated:
             reason = "outlet-repeated"
         if reason:

@@ -64,7 +64,7 @@ class Ingestor:
         self.rules = load_furniture_rules(furniture)
         self.force = force
         self.on_progress = on_progress or (lambda event, detail: None)
-        self.report = IngestReport(errors=list(self.manifest.errors))
+        self.report = IngestReport()
         self._pending: list[tuple[ArticleRecord, str]] = []  # English articles awaiting NLP
         self._ids_this_run: dict[str, str] = {}
         self._repeated: dict[str, frozenset[str]] = {}
@@ -72,7 +72,8 @@ class Ingestor:
     # -- the run ---------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> IngestReport:
         files, errors = discover(paths)
-        self.report.errors += errors
+        for error in self.manifest.errors + errors:
+            self._error(error)
         self.on_progress("files", str(len(files)))
         self._find_outlet_furniture(files)
         for path in files:
@@ -195,9 +196,10 @@ class Ingestor:
         published, published_source = meta.get("published"), meta.get("published_source")
         if published is None and page_date:
             published, published_source = parse_date(page_date), "page"
-        language, score = identify(clean.text)
-        if meta.get("language"):
-            language, score = meta["language"], None
+        detected, score = identify(clean.text)
+        language = meta.get("language") or detected  # the manifest or record wins
+        if language != detected and score > 0.9:
+            self.report.notes.append(f"{article_id}: metadata says {language}, the text reads as {detected} (p={score:.2f})")
         return ArticleRecord(
             id=article_id,
             raw=raw.content,

@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= redline.duckdb
+
+.PHONY: setup demo test bench clean
+
+$(BIN)/redline: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(BIN)/redline
+
+demo: setup
+	$(BIN)/redline ingest examples/corpus --manifest examples/manifest.csv --db $(DB)
+	@echo
+	$(BIN)/redline summary --db $(DB)
+	@echo
+	$(BIN)/redline articles --db $(DB)
+	@mkdir -p out
+	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
+	@echo
+	@echo "Open: $(DB) (DuckDB), out/articles.jsonl; try: $(BIN)/redline show bsg-2023-07-17-harbour --removed --db $(DB)"
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf $(VENV) out $(DB) $(DB).wal

@@ -1,0 +1,49 @@
+"""`redline export`: the JSONL contract, CSV, Parquet, and empty datasets."""
+
+import csv
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+ARTICLE_FIELDS = {"id", "outlet", "url", "title", "published", "language", "text", "removed"}
+
+
+def test_articles_jsonl_has_the_contract_fields(run_cli, example_db, tmp_path):
+    out = tmp_path / "a.jsonl"
+    result = run_cli("export", "articles", "--format", "jsonl", "-o", out, "--db", example_db)
+    assert result.exit_code == 0 and "16 articles" in result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 16
+    for row in rows:
+        assert ARTICLE_FIELDS <= set(row)
+        assert isinstance(row["removed"], list) and all(isinstance(x, str) for x in row["removed"])
+        assert len(row["published"]) == 10 and row["published"][4] == "-"  # ISO date
+    by_id = {r["id"]: r for r in rows}
+    assert "Leave a Reply" in by_id["bsg-2022-08-01-harbour"]["removed"]
+    assert "Leave a Reply" not in by_id["bsg-2022-08-01-harbour"]["text"]
+
+
+def test_articles_csv_and_parquet_match_jsonl(run_cli, example_db, tmp_path):
+    run_cli("export", "articles", "-f", "csv", "-o", tmp_path / "a.csv", "--db", example_db)
+    run_cli("export", "articles", "-f", "parquet", "-o", tmp_path / "a.parquet", "--db", example_db)
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    table = pq.read_table(tmp_path / "a.parquet").to_pylist()
+    assert [r["id"] for r in rows] == [r["id"] for r in table]
+    assert json.loads(rows[0]["removed"]) == table[0]["removed"]  # lists as JSON text in CSV
+
+
+@pytest.mark.parametrize("dataset", ["quotes", "events"])
+def test_datasets_of_later_stages_export_as_empty_files(run_cli, example_db, tmp_path, dataset):
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"{dataset}.{fmt}"
+        result = run_cli("export", dataset, "-f", fmt, "-o", out, "--db", example_db)
+        assert result.exit_code == 0 and out.exists()
+    assert (tmp_path / f"{dataset}.jsonl").read_text() == ""
+
+
+def test_unknown_dataset_or_format_is_a_clear_error(run_cli, example_db, tmp_path):
+    result = run_cli("export", "people", "-o", tmp_path / "x", "--db", example_db)
+    assert result.exit_code == 2 and "unknown dataset 'people'" in result.output
+    result = run_cli("export", "articles", "-f", "xml", "-o", tmp_path / "x", "--db", example_db)
+    assert result.exit_code == 2 and "unknown format 'xml'" in result.output

@@ -1,0 +1,23 @@
+"""The real scraped seed articles in ../shared (skipped where absent): no sentence is lost."""
+
+import re
+
+from redline.clean.text import split_lines
+from redline.ingest import ingest
+from redline.store import Store
+
+
+def test_seeds_keep_every_sentence(shared, tmp_path):
+    seeds = shared / "seeds"
+    with Store(tmp_path / "seeds.duckdb") as store:
+        report = ingest([seeds], store, manifest=seeds / "manifest.csv")
+        assert report.errors == [] and len(report.stored) == 5
+        for article in store.query("SELECT id, source_path, text FROM articles"):
+            raw = open(article["source_path"], encoding="utf-8").read()
+            removed = store.removed_lines(article["id"])
+            for line in split_lines(raw):
+                # A line with a verb-like run of lower-case words and a sentence end is prose.
+                prose = len(line.words) >= 8 and re.search(r"[.!?][\"'”’]*$", line.text)
+                if prose:
+                    assert line.text in article["text"], (article["id"], line.text)
+            assert all(len(r["text"].split()) < 25 or r["reason"] in {"related-link", "server-error", "wire-credit", "comment-box"} for r in removed)

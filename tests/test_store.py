@@ -1,0 +1,44 @@
+"""The database file: migrations and read-only opening."""
+
+import duckdb
+import pytest
+
+from redline.store import MIGRATIONS, Store
+
+
+def test_migrations_apply_once_and_are_recorded(tmp_path):
+    path = tmp_path / "m.duckdb"
+    with Store(path) as store:
+        assert store.schema_version() == MIGRATIONS[-1][0]
+    with Store(path) as store:  # opening again applies nothing twice
+        rows = store.query("SELECT version FROM schema_version ORDER BY version")
+        assert [r["version"] for r in rows] == [v for v, _ in MIGRATIONS]
+
+
+def test_read_only_open_of_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no Redline database here"):
+        Store(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_read_only_open_of_an_old_schema_asks_for_migration(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+    con.close()
+    with pytest.raises(RuntimeError, match="schema is version 0"):
+        Store(path, read_only=True)
+
+
+def test_show_and_articles_commands(run_cli, example_db):
+    result = run_cli("show", "bsg-2023-07-17-harbour", "--removed", "--db", example_db)
+    assert result.exit_code == 0
+    assert "[server-error] Warning: Undefined variable" in result.output
+    assert "Kremlin spokesman Dmitry Peskov" in result.output
+    result = run_cli("show", "bsg-2022-07-22-meridian", "--sentences", "--db", example_db)
+    assert result.output.count("\n[") >= 5
+    result = run_cli("show", "nope", "--db", example_db)
+    assert result.exit_code == 1 and "no article with id 'nope'" in result.output
+    result = run_cli("articles", "--outlet", "Harbour Courier", "--db", example_db)
+    assert result.output.count("bsg-") == 3
+    result = run_cli("summary", "--db", example_db)
+    assert "16 from 6 outlets, published 2022-07-22 to 2023-07-20" in result.output
