@@ -10,7 +10,6 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from redline.config import Settings
 from redline.errors import InputError
@@ -106,6 +105,14 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]], last_max: int = 60) -> None:
+    """Plain aligned columns: whole ids and dates in a pipe or a narrow terminal alike."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
+    for row in [header] + rows:
+        last = row[-1] if len(row[-1]) <= last_max else row[-1][: last_max - 1] + "…"
+        out.print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + last, markup=False)
+
+
 @app.command()
 def articles(
     outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
@@ -122,16 +129,13 @@ def articles(
                 FROM articles a {where} ORDER BY a.published NULLS LAST, a.id LIMIT ?""",
             params + [limit],
         )
-    table = Table(box=None)
-    for name in ("id", "published", "outlet", "lang", "sentences", "removed"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis")
-    for r in rows:
-        table.add_row(
-            r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "",
-            str(r["n_sentences"]), str(r["removed"]), r["title"] or "",
-        )
-    out.print(table)
+    header = ("id", "published", "outlet", "lang", "sentences", "removed", "title")
+    cells = [
+        (r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "",
+         str(r["n_sentences"]), str(r["removed"]), r["title"] or "")
+        for r in rows
+    ]
+    _print_columns(header, cells)
 
 
 @app.command()

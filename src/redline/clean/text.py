@@ -94,14 +94,15 @@ class Line:
 
     @property
     def label_shaped(self) -> bool:
-        """A section label or kicker: one to three capitalised words, no punctuation at the end."""
+        """A section label or kicker ("World", "Ukraine war"): one to three words, the first
+        capitalised, no punctuation at the end."""
         w = self.words
         return (
             1 <= len(w) <= 3
             and len(self.text) <= 30
             and not self.ends_sentence
             and not any(ch.isdigit() for ch in self.text)
-            and all(x[0].isupper() for x in w)
+            and w[0][0].isupper()
         )
 
     @property
@@ -179,7 +180,7 @@ def mark_by_shape(lines: list[Line], reasons: dict[int, str]) -> None:
             following = next_kept(i)
             # Above the headline: "World", "Middle East". A short headline followed by the
             # first paragraph stays.
-            if following is not None and not lines[following].sentence_like:
+            if following is not None and not lines[following].ends_sentence:
                 reasons[i] = "section-label"
         elif i > last_sentence and not line.sentence_like:
             reasons[i] = "trailing-furniture"
