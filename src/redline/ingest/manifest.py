@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.errors import InputError
+from redline.ingest.readers import json_objects
 
 COLUMNS = ("id", "file", "outlet", "url", "published", "language", "title")
 META_COLUMNS = ("outlet", "url", "published", "language", "title")
@@ -78,15 +78,9 @@ class Manifest:
     @classmethod
     def _rows_jsonl(cls, path: Path, text: str) -> list[tuple[int, dict]]:
         rows = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(path, f"invalid JSON ({err.msg})", line=number) from None
-            if not isinstance(row, dict):
-                raise InputError(path, "a line must hold a JSON object", line=number)
+        for number, row in json_objects(path, text):
+            if isinstance(row, InputError):
+                raise row  # a manifest with a broken line cannot be trusted for the others
             cls._check_columns(path, list(row), line=number)
             rows.append((number, {k: ("" if v is None else str(v)).strip() for k, v in row.items()}))
         return rows

@@ -137,20 +137,26 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputErro
         yield InputError(path, f"cannot read ({err.strerror or err})")
 
 
-def read_jsonl(path: Path, text: str) -> Iterator[RawArticle | InputError]:
-    if not text.strip():
-        yield InputError(path, "empty file")
-        return
+def json_objects(path: Path, text: str) -> Iterator[tuple[int, dict | InputError]]:
+    """(line number, object) for each non-blank line of JSON Lines text; an InputError for a bad one."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as err:
-            yield InputError(path, f"invalid JSON ({err.msg} at column {err.colno})", line=number)
+            yield number, InputError(path, f"invalid JSON ({err.msg} at column {err.colno})", line=number)
             continue
-        if not isinstance(record, dict):
-            yield InputError(path, "a line must hold a JSON object", line=number)
+        yield number, value if isinstance(value, dict) else InputError(path, "a line must hold a JSON object", line=number)
+
+
+def read_jsonl(path: Path, text: str) -> Iterator[RawArticle | InputError]:
+    if not text.strip():
+        yield InputError(path, "empty file")
+        return
+    for number, record in json_objects(path, text):
+        if isinstance(record, InputError):
+            yield record
             continue
         unknown = sorted(set(record) - JSONL_FIELDS)
         if unknown:
