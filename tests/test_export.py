@@ -33,7 +33,19 @@ def test_articles_csv_and_parquet_match_jsonl(run_cli, example_db, tmp_path):
     assert json.loads(rows[0]["removed"]) == table[0]["removed"]  # lists as JSON text in CSV
 
 
-@pytest.mark.parametrize("dataset", ["quotes", "events"])
+def test_quotes_jsonl_has_the_contract_fields(run_cli, example_db, tmp_path):
+    out = tmp_path / "q.jsonl"
+    assert run_cli("export", "quotes", "-o", out, "--db", example_db).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows
+    for row in rows:
+        assert {"article_id", "speaker", "text", "kind", "cue", "start", "end", "sentence"} <= set(row)
+        assert row["kind"] in {"direct", "partial", "indirect"}
+        assert row["speaker"] is None or set(row["speaker"]) == {"name", "country", "sector", "role"}
+        assert row["text"] in row["sentence"] or row["kind"] != "indirect"
+
+
+@pytest.mark.parametrize("dataset", ["events"])
 def test_datasets_of_later_stages_export_as_empty_files(run_cli, example_db, tmp_path, dataset):
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"{dataset}.{fmt}"

@@ -23,6 +23,8 @@ class Settings:
     outlet_repeat_min_articles: int = 3
     # Languages the English-only stages (NLP, actors, quotes, events) accept.
     english_codes: tuple[str, ...] = ("en",)
+    # Your own actor dictionaries (YAML, the shape of data/people.yaml etc.), added to the shipped one.
+    actor_files: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Settings":
@@ -39,6 +41,7 @@ class Settings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{candidate}: unknown setting(s) {', '.join(unknown)}")
-        if "english_codes" in data:
-            data["english_codes"] = tuple(data["english_codes"])
+        for key in ("english_codes", "actor_files"):
+            if key in data:
+                data[key] = tuple(data[key])
         return cls(**data)

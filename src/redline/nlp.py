@@ -7,6 +7,7 @@ headline merges into the first sentence (see ../shared/notes/nlp-backbone.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -41,8 +42,11 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(name: str) -> Language:
+def load_pipeline(name: str, actor_files: tuple[str, ...] = ()) -> Language:
     """Load an installed spaCy pipeline by name or path, with Redline's components added."""
+    import redline.actors  # noqa: F401 - registers the redline_actors factory
+    import redline.quotes  # noqa: F401 - registers the redline_quotes factory
+
     try:
         nlp = spacy.load(name)
     except OSError as err:
@@ -52,7 +56,17 @@ def load_pipeline(name: str) -> Language:
         ) from None
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
+    nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
+    nlp.add_pipe("redline_quotes")
     return nlp
+
+
+def make_docs(nlp: Language, articles: Iterable[tuple[str, "dt.date | None"]]) -> Iterator[Doc]:
+    """Unparsed Docs carrying their publication date, for `nlp.pipe` (roles are dated)."""
+    for text, published in articles:
+        doc = nlp.make_doc(text)
+        doc._.published = published
+        yield doc
 
 
 def doc_sentences(doc: Doc) -> list[Sentence]:

@@ -99,10 +99,37 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- Canonical actors (people, organisations, states), one row per actor id, as last seen.
+        CREATE TABLE actors (
+            id      VARCHAR PRIMARY KEY,
+            name    VARCHAR NOT NULL,
+            kind    VARCHAR NOT NULL,  -- person | organisation | state
+            country VARCHAR,
+            sector  VARCHAR,
+            role    VARCHAR
+        );
+        -- Each mention of an actor, with the country, sector and role it had in that article.
+        CREATE TABLE mentions (
+            article_id VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            text       VARCHAR NOT NULL,
+            actor_id   VARCHAR NOT NULL,
+            country    VARCHAR,
+            sector     VARCHAR,
+            role       VARCHAR,
+            method     VARCHAR NOT NULL  -- dictionary | metonym | role | surname | fuzzy | title | ner
+        );
+        ALTER TABLE quotes ADD COLUMN speaker_id VARCHAR;
+        """,
+    ),
 ]
 
 # Tables holding rows that belong to one article (deleted with it when it is replaced).
-ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "quotes", "events")
+ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
 
 
 @dataclass
@@ -141,6 +168,8 @@ class ArticleRecord:
     removed: list[RemovedLine] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     short_lines: list[str] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)  # Mention.as_record()
+    quotes: list[dict] = field(default_factory=list)    # Quote.as_record() + speaker_id
 
 
 class Store:
@@ -236,12 +265,42 @@ class Store:
                 "end_char": [s.end for s in rec.sentences],
                 "text": [s.text for s in rec.sentences],
             })
+            self._save_actors(con, rec)
             if rec.outlet:
                 self._append(con, "outlet_lines", {
                     "outlet": [rec.outlet] * len(rec.short_lines),
                     "line": rec.short_lines,
                     "article_id": [rec.id] * len(rec.short_lines),
                 })
+
+    def _save_actors(self, con: duckdb.DuckDBPyConnection, rec: ArticleRecord) -> None:
+        actors = {m["actor_id"]: m for m in rec.mentions}
+        for q in rec.quotes:
+            if q.get("speaker_id"):
+                actors.setdefault(q["speaker_id"], q["speaker"] | {"kind": q["speaker_kind"]})
+        if actors:
+            con.executemany(
+                "INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?, ?, ?)",
+                [[k, a["name"], a["kind"], a["country"], a["sector"], a["role"]] for k, a in actors.items()],
+            )
+        ms = rec.mentions
+        self._append(con, "mentions", {
+            "article_id": [rec.id] * len(ms),
+            **{col: [m[key] for m in ms] for col, key in (
+                ("start_char", "start"), ("end_char", "end"), ("text", "text"), ("actor_id", "actor_id"),
+                ("country", "country"), ("sector", "sector"), ("role", "role"), ("method", "method"))},
+        })
+        qs = rec.quotes
+        speaker = [q["speaker"] or {} for q in qs]
+        self._append(con, "quotes", {
+            "id": [f"{rec.id}:q{i}" for i in range(len(qs))],
+            "article_id": [rec.id] * len(qs),
+            "speaker_id": [q.get("speaker_id") for q in qs],
+            **{f"speaker_{k}": [s.get(k) for s in speaker] for k in ("name", "country", "sector", "role")},
+            **{col: [q[key] for q in qs] for col, key in (
+                ("text", "text"), ("kind", "kind"), ("cue", "cue"), ("start_char", "start"),
+                ("end_char", "end"), ("sentence", "sentence"))},
+        })
 
     @staticmethod
     def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:

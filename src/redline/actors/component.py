@@ -1,0 +1,380 @@
+"""`redline_actors`: every mention of a person, organisation or country -> a canonical actor.
+
+Evidence, in order: the actor dictionary (people with their offices on the article's date,
+organisations, countries, capitals and seats of power); the role phrase next to a name
+("Foreign Ministry spokesman Zhao Lijian", "Einar Tangen, a senior fellow at ...");
+earlier mentions in the same article (surnames, spelling variants, "the official",
+"the Russian leader"). Results: `doc._.actor_mentions`, a list of `Mention` in text order.
+
+    nlp.add_pipe("redline_actors")   # after "ner"; set doc._.published for dated roles
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
+
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)  # the article's publication date
+if not Doc.has_extension("actor_mentions"):
+    Doc.set_extension("actor_mentions", default=None)
+
+# A capital after one of these is a place ("talks in Rome"), not a government acting.
+PLACE_WORDS = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "toward", "towards", "via", "visit", "trip"}
+NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+# Words a role phrase may hold between its title words ("Secretary of State").
+ROLE_LINKS = {"of", "for", "'s", "’s", "-"}
+FUZZY_SAME_PERSON = 88
+# "the official" refers back to the last official named, whatever their title.
+GENERIC_PERSON_WORDS = {"official", "diplomat", "envoy"}
+# Role nouns that name a body, not a person ("the Russian government", "Chinese military").
+ORGANISATION_WORDS = {"government", "administration", "ministry", "department", "army", "navy", "military",
+                      "authorities", "regime", "cabinet", "parliament", "court", "council", "party", "company"}
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets in doc.text
+    end: int
+    text: str
+    actor: Actor
+    method: str  # dictionary | metonym | role | surname | fuzzy | title | ner
+
+    def as_record(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "method": self.method,
+                "actor_id": self.actor.id, "kind": self.actor.kind, **self.actor.as_record()}
+
+
+def phrase_head(span: Span) -> Token:
+    """The noun a modifier belongs to: "Russian Defence Ministry" -> "Ministry"."""
+    head = span.root.head
+    while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+        head = head.head
+    return head
+
+
+@Language.factory("redline_actors", default_config={"actor_files": []})
+def make_actor_resolver(nlp: Language, name: str, actor_files: list[str]) -> "ActorResolver":
+    return ActorResolver(nlp, cached_dictionary(tuple(actor_files)))
+
+
+class ActorResolver:
+    def __init__(self, nlp: Language, dictionary: ActorDictionary):
+        self.d = dictionary
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tables = {
+            "PERSON": self.d.people, "ORG": self.d.organisations, "COUNTRY": self.d.country_names,
+            "ADJ": self.d.adjectives, "CAPITAL": self.d.capitals,
+        }
+        for label, table in tables.items():
+            self.matcher.add(label, list(nlp.tokenizer.pipe(sorted(table))))
+
+    # -- candidates ------------------------------------------------------------------------
+    def candidates(self, doc: Doc) -> list[tuple[Span, str, bool]]:
+        """Non-overlapping (span, label, from_dictionary), longest and dictionary first."""
+        found = [(Span(doc, s, e), doc.vocab.strings[m], True) for m, s, e in self.matcher(doc)]
+        for ent in doc.ents:  # "the White House": the article is not part of the name
+            if ent.label_ in NER_LABELS:
+                ent = ent[1:] if len(ent) > 1 and ent[0].lower_ == "the" else ent
+                found.append((ent, ent.label_, False))
+        # Dictionary matches first ("Adviser Yang Jiechi" from NER keeps only the known name),
+        # longest first within each source.
+        found.sort(key=lambda c: (not c[2], -(c[0].end - c[0].start), c[0].start))
+        taken: set[int] = set()
+        chosen = []
+        for span, label, from_dict in found:
+            if taken.isdisjoint(range(span.start, span.end)):
+                chosen.append((span, label, from_dict))
+                taken.update(range(span.start, span.end))
+        return sorted(chosen, key=lambda c: c[0].start)
+
+    # -- the component ------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        day: dt.date | None = doc._.published
+        mentions: list[Mention] = []
+        people: list[Actor] = []  # persons mentioned so far, for surnames and variants
+        candidates = self.candidates(doc)
+        person_tokens = {t for span, label, _ in candidates if label == "PERSON" for t in range(span.start, span.end)}
+
+        for span, label, from_dict in candidates:
+            text = span.text
+            actor, method = None, "dictionary"
+            if label == "PERSON" and from_dict:
+                actor = self.d.person_actor(self.d.people[text], day)
+            elif label == "ORG" and from_dict:
+                actor = self.d.organisations[text]
+            elif label == "COUNTRY" or (label == "GPE" and text in self.d.country_names):
+                code = self.d.country_names.get(text) or self.d.country_names.get(text.removeprefix("the "))
+                actor = self._group_or_state(span, code, person_tokens, mentions, day)
+                if actor is None:
+                    continue
+                actor, method = actor
+            elif label in ("ADJ", "NORP"):
+                code = self.d.adjectives.get(text)
+                found = self._group_or_state(span, code, person_tokens, mentions, day, adjective=True) if code else None
+                if found is None:
+                    continue
+                actor, method = found
+            elif label == "CAPITAL" or (label == "GPE" and text in self.d.capitals):
+                if self._is_place(span):
+                    continue
+                actor, method = self.d.state(self.d.capitals[text], "GOV"), "metonym"
+            elif label == "PERSON" or (label == "ORG" and self._earlier_person(text, people)):
+                actor, method = self._person(span, people, day)
+            elif label == "ORG":
+                if len(span) == 1 and span.start > 0 and doc[span.start - 1].lower_ == "of" and not from_dict:
+                    continue  # "Secretary of State", "Ministry of Defence": part of a title
+                actor, method = self._organisation(span, mentions), "ner"
+            else:
+                continue  # other places and groups (GPE cities, NORP "Western") are not actors
+            if actor.kind == "person":
+                people.append(actor)
+            if method in ("group", "title"):
+                span = self._phrase_span(span)
+                method = "role" if method == "group" else method
+            mentions.append(Mention(span.start_char, span.end_char, span.text, actor, method))
+
+        mentions += self._missed_surnames(doc, mentions)
+        mentions += self._definite_descriptions(doc, mentions, day)
+        mentions.sort(key=lambda m: m.start)
+        doc._.actor_mentions = mentions
+        return doc
+
+    # -- people ---------------------------------------------------------------------------------
+    @staticmethod
+    def _earlier_person(text: str, people: list[Actor]) -> Actor | None:
+        """An earlier person this name refers to: a surname or a part of the full name, or a
+        one-word name one letter away from a part of it ("Chao" after "Zhao Lijian")."""
+        words = text.split()
+        for actor in reversed(people):
+            names = actor.name.split()
+            if words == names[-len(words):] or (len(words) == 1 and words[0] in names):
+                return actor
+        if len(words) == 1 and len(words[0]) >= 4:
+            close = {a for a in people for n in a.name.split() if Levenshtein.distance(words[0], n) == 1}
+            if len(close) == 1:
+                return close.pop()
+        return None
+
+    def _person(self, span: Span, people: list[Actor], day: dt.date | None) -> tuple[Actor, str]:
+        text = span.text
+        earlier = self._earlier_person(text, people)
+        if earlier:
+            return earlier, "surname"
+        for actor in reversed(people):
+            if fuzz.token_sort_ratio(text, actor.name) >= FUZZY_SAME_PERSON:
+                return actor, "fuzzy"
+        for alias, person in self.d.people.items():
+            if len(alias) > 5 and fuzz.ratio(text, alias) >= 92:
+                return self.d.person_actor(person, day), "fuzzy"
+        role_phrase, country, sector = self._role_context(span)
+        method = "role" if role_phrase else "ner"
+        return Actor(f"person:{slug(text)}", text, "person", country, sector, role_phrase), method
+
+    def _role_context(self, span: Span) -> tuple[str | None, str | None, str | None]:
+        """Role, country and sector from the title before a name and its apposition after it."""
+        doc = span.doc
+        left = []
+        i = span.start - 1
+        while i >= span.sent.start and len(left) < 10:
+            tok = doc[i]
+            if tok.pos_ in ("PROPN", "NOUN", "ADJ") or tok.text in ROLE_LINKS or tok.tag_ == "POS":
+                left.insert(0, tok)
+                i -= 1
+            else:
+                break
+        while left and (left[0].text in ROLE_LINKS or left[0].tag_ == "POS"):
+            left.pop(0)
+        parts = []
+        if left:
+            parts.append(doc[left[0].i:left[-1].i + 1])
+        for child in span.root.children:
+            if child.dep_ == "appos" and child.i >= span.end:
+                sub = list(child.subtree)
+                parts.append(doc[sub[0].i:min(sub[-1].i + 1, sub[0].i + 30)])
+        if not parts:
+            return None, None, None
+        phrase = " ".join(p.text for p in parts)
+        country = None
+        for part in parts:
+            country = country or self._country_in(part)
+        sector = self.d.sector_of(phrase)
+        for part in parts:  # an organisation in the phrase lends its country and sector
+            for m, s, e in self.matcher(part.as_doc()):
+                org = self.d.organisations.get(part[s:e].text)
+                if org:
+                    country = country or org.country
+                    sector = sector or org.sector
+        role = parts[0].text if left else (self._head_role(parts[0]) or parts[0].text)
+        return role, country, sector
+
+    def _head_role(self, apposition: Span) -> str | None:
+        """"a senior fellow at the Taihe Institute, ..." -> "senior fellow"."""
+        root = apposition.root
+        words = [t for t in root.lefts if t.dep_ in ("amod", "compound")] + [root]
+        return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+    def _country_in(self, span: Span) -> str | None:
+        for m, s, e in self.matcher(span.as_doc()):
+            label = span.doc.vocab.strings[m]
+            text = span[s:e].text
+            if label in ("COUNTRY", "ADJ"):
+                return self.d.country_names.get(text) or self.d.adjectives.get(text)
+            if label == "CAPITAL" and s > 0 and span[s - 1].lower_ == "in":  # "based in Beijing"
+                return self.d.capitals[text]
+        for tok in span:
+            if "-" in tok.text:  # "US-led", "Sino-Russian": the first part names the country
+                code = self.d.country_of_word(tok.text.split("-")[0])
+                if code:
+                    return code
+        return None
+
+    # -- countries, groups, titles ----------------------------------------------------------------------
+    @staticmethod
+    def _is_place(span: Span) -> bool:
+        return span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_WORDS
+
+    def _group_or_state(self, span, code, person_tokens, mentions, day, adjective=False):
+        """A country word on its own is the state; before a role noun it makes a group or title.
+
+        "Russia said" -> RUS; "Russian forces" -> RUS MIL (group); "the Chinese president"
+        -> the person holding the office; "Chinese President Xi Jinping" -> nothing here
+        (the word belongs to the person's title); "a Chinese peace plan" -> nothing.
+        """
+        if code is None:
+            return None
+        head = phrase_head(span)
+        if head.i in person_tokens or (head.head.i in person_tokens and head.dep_ in ("compound", "appos", "nmod")):
+            return None  # part of a named person's title: "Ukraine's President Volodymyr Zelenskyy"
+        if any(t.i in person_tokens for t in head.subtree if span.end <= t.i < span.end + 3):
+            return None
+        if any(c.dep_ == "appos" and c.i in person_tokens for c in head.children):
+            return None  # "China's top diplomat, Wang Yi": the name is the mention
+        head_is_role = head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and self.d.sector_of(head.text)
+        if head_is_role and span.root.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
+            phrase = span.doc[span.start:head.i + 1]  # "Russian forces", "Russian Foreign Ministry"
+            sector = self.d.sector_of(phrase.text)
+            rank = self.d.rank_of(head.text)
+            if rank and head.tag_ in ("NN", "NNP") and head.i == span.end:
+                holder = self._title_holder(code, rank, mentions, day)
+                if holder:
+                    return holder, "title"
+            if head.pos_ == "PROPN" or head.tag_.endswith("S") or sector != self.d.sector_of(head.lemma_ + "s"):
+                kind = "organisation"  # a body ("Foreign Ministry") or a group ("officials")
+            else:
+                kind = "organisation" if head.lemma_ in ORGANISATION_WORDS else "person"
+            key = phrase.text if head.pos_ == "PROPN" else head.lemma_
+            return Actor(f"group:{code}:{sector}:{slug(key)}", phrase.text, kind, code, sector,
+                         None if kind == "organisation" and head.pos_ == "PROPN" else head.text), "group"
+        if adjective:
+            return None  # "Russian war", "Chinese proposals": a country named, not an actor acting
+        return self.d.state(code), "dictionary"
+
+    def _title_holder(self, code, rank, mentions, day) -> Actor | None:
+        for m in reversed(mentions):
+            if m.actor.kind == "person" and m.actor.country == code and m.actor.role and self.d.rank_of(m.actor.role) == rank:
+                return m.actor
+        person = self.d.holder(code, rank, day)
+        return self.d.person_actor(person, day) if person else None
+
+    @staticmethod
+    def _phrase_span(span: Span) -> Span:
+        head = phrase_head(span)
+        start = min([t.i for t in head.lefts if t.dep_ == "det"] + [span.start])
+        return span.doc[start:head.i + 1]
+
+    def _organisation(self, span: Span, mentions: list[Mention]) -> Actor:
+        text = span.text.removeprefix("the ").removeprefix("The ")
+        country = self._country_in(span)
+        if country is None:
+            for child in span.root.children:
+                if child.dep_ == "poss":  # "Russia's Foreign Ministry"
+                    country = self.d.country_of_word(child.text)
+        if country is None and span.root.dep_ == "compound":  # "Foreign Ministry spokesman Zhao Lijian"
+            head = span.root.head
+            for m in mentions:
+                if m.actor.kind == "person" and m.start <= head.idx < m.end + 1:
+                    country = m.actor.country
+        if country is None and self.d.sector_of(text) == "GOV":
+            # "the ministry said": the body of the last country whose government was named
+            for m in reversed(mentions):
+                if m.actor.country and m.actor.kind != "person" and text.casefold() in m.actor.name.casefold():
+                    country = m.actor.country
+                    break
+        sector = self.d.sector_of(text)
+        return Actor(f"org:{country or '-'}:{slug(text)}", text, "organisation", country, sector)
+
+    @staticmethod
+    def _missed_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """"Price told a news briefing": a surname NER did not tag, after the full name."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found = []
+        for tok in doc:
+            if tok.idx in covered or not tok.text[:1].isupper() or tok.is_sent_start and tok.pos_ != "PROPN":
+                continue
+            for m in reversed(mentions):
+                if m.end <= tok.idx and m.actor.kind == "person" and len(m.actor.name.split()) > 1 \
+                        and tok.text == m.actor.name.split()[-1]:
+                    found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, m.actor, "surname"))
+                    break
+        return found
+
+    def _definite_descriptions(self, doc: Doc, mentions: list[Mention], day) -> list[Mention]:
+        """"the official", "the Russian leader", "the ministry": the earlier actor meant."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found = []
+        for tok in doc:
+            if tok.pos_ != "NOUN" or tok.idx in covered or not self.d.sector_of(tok.text):
+                continue
+            det = [c for c in tok.lefts if c.dep_ == "det" and c.lower_ == "the"]
+            if not det:
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.pos_ == "PROPN":
+                continue  # "the spokesman Dmitry Peskov": the name is its own mention
+            earlier = [m for m in mentions + found if m.end <= tok.idx]
+            actor = self._description_referent(tok, earlier, day)
+            if actor:
+                span = doc[det[0].i:tok.i + 1]
+                found.append(Mention(span.start_char, span.end_char, span.text, actor, "title"))
+        return found
+
+    def _description_referent(self, tok: Token, earlier: list[Mention], day) -> Actor | None:
+        word = tok.lemma_.casefold()
+        rank = self.d.rank_of(tok.text)
+        codes = set()
+        for c in tok.lefts:  # "the US official", "the Biden administration official"
+            if c.dep_ in ("amod", "compound"):
+                named = next((m for m in earlier if m.start <= c.idx < m.end), None)
+                codes.add(named.actor.country if named else self.d.country_of_word(c.text))
+        codes.discard(None)
+        for m in reversed(earlier):
+            a = m.actor
+            if codes and a.country not in codes:
+                continue
+            if rank and a.kind == "person" and a.role and self.d.rank_of(a.role) == rank:
+                return a
+            if a.role and word in a.role.casefold():
+                return a
+            if word in GENERIC_PERSON_WORDS and a.kind == "person" and a.sector in ("GOV", "MIL", "IGO"):
+                return a
+            if not a.role and a.kind == "organisation" and word in a.name.casefold():
+                return a
+        if rank and len(codes) == 1:
+            holder = self.d.holder(next(iter(codes)), rank, day)
+            if holder:
+                return self.d.person_actor(holder, day)
+        if codes and len(codes) == 1:  # "the US official" with no one earlier: a new, unnamed actor
+            code = next(iter(codes))
+            sector = self.d.sector_of(tok.text)
+            return Actor(f"group:{code}:{sector}:{slug(word)}", f"{self.d.country_name(code)} {word}",
+                         "organisation" if tok.tag_.endswith("S") else "person", code, sector, tok.text)
+        return None

@@ -1,0 +1,235 @@
+"""The actor dictionary: countries, organisations, people with their offices, role words.
+
+Built from pycountry (every country name) and the YAML files in `redline/data/`, plus any
+user files (`--actors FILE`, setting `actor_files`) of the same shape as people.yaml /
+organisations.yaml / countries.yaml: their entries are added to the shipped ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import pycountry
+import yaml
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor. `id` is stable across articles (the key of the actors table)."""
+
+    id: str
+    name: str
+    kind: str                 # person | organisation | state
+    country: str | None = None  # ISO 3166 alpha-3, or an IGO code (UN, NATO, EU ...)
+    sector: str | None = None   # see data/roles.yaml
+    role: str | None = None
+
+    def as_record(self) -> dict:
+        return {"name": self.name, "country": self.country, "sector": self.sector, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Office:
+    country: str
+    role: str
+    sector: str
+    start: dt.date
+    end: dt.date | None
+    rank: str | None
+
+    def held_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass
+class Person:
+    name: str
+    aliases: list[str]
+    offices: list[Office]
+
+    def office_on(self, day: dt.date | None) -> Office | None:
+        """The office held on `day`; else the latest one begun before it; else the first."""
+        if not self.offices:
+            return None
+        if day is None:
+            return max(self.offices, key=lambda o: o.start)
+        held = [o for o in self.offices if o.held_on(day)]
+        if held:
+            return max(held, key=lambda o: o.start)
+        before = [o for o in self.offices if o.start <= day]
+        return max(before, key=lambda o: o.start) if before else min(self.offices, key=lambda o: o.start)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-")
+
+
+@dataclass
+class ActorDictionary:
+    country_names: dict[str, str] = field(default_factory=dict)   # exact text -> ISO3
+    adjectives: dict[str, str] = field(default_factory=dict)      # "Chinese" -> CHN
+    prefixes: dict[str, str] = field(default_factory=dict)        # "sino" -> CHN
+    capitals: dict[str, str] = field(default_factory=dict)        # "Moscow" -> RUS
+    organisations: dict[str, Actor] = field(default_factory=dict)  # exact text -> actor
+    people: dict[str, Person] = field(default_factory=dict)        # exact text -> person
+    role_sectors: dict[str, str] = field(default_factory=dict)     # "spokesman" -> GOV
+    ranks: dict[str, str] = field(default_factory=dict)            # "president" -> head_of_state
+    sectors: list[str] = field(default_factory=list)
+
+    # -- lookups ------------------------------------------------------------------------
+    def country_name(self, code: str) -> str:
+        country = pycountry.countries.get(alpha_3=code)
+        if country is None:
+            return code
+        return getattr(country, "common_name", None) or self._short_names.get(code) or country.name
+
+    @property
+    def _short_names(self) -> dict[str, str]:
+        # The first curated name is how news names the country ("Russia", not "Russian Federation").
+        return self.__dict__.setdefault("_short", {})
+
+    def state(self, code: str, sector: str | None = None, role: str | None = None) -> Actor:
+        return Actor(f"state:{code}" + (f":{sector}" if sector else ""), self.country_name(code), "state", code, sector, role)
+
+    def person_actor(self, person: Person, day: dt.date | None) -> Actor:
+        office = person.office_on(day)
+        if office is None:
+            return Actor(f"person:{slug(person.name)}", person.name, "person")
+        return Actor(f"person:{slug(person.name)}", person.name, "person", office.country, office.sector, office.role)
+
+    def holder(self, country: str, rank: str, day: dt.date | None) -> Person | None:
+        """Who held the office of `rank` in `country` on `day` (the latest holder without a day)."""
+        best: tuple[dt.date, Person] | None = None
+        for person in {id(p): p for p in self.people.values()}.values():
+            for office in person.offices:
+                if office.country != country or office.rank != rank:
+                    continue
+                if day is not None and not office.held_on(day):
+                    continue
+                if best is None or office.start > best[0]:
+                    best = (office.start, person)
+        return best[1] if best else None
+
+    def country_of_word(self, word: str) -> str | None:
+        """ISO3 for a country name, adjective, capital or combining form ("Sino")."""
+        return (
+            self.country_names.get(word)
+            or self.adjectives.get(word)
+            or self.capitals.get(word)
+            or self.prefixes.get(word.casefold())
+        )
+
+    def sector_of(self, phrase: str) -> str | None:
+        """Sector of the longest role phrase found in `phrase` (lower-cased word match)."""
+        words = phrase.casefold()
+        best = None
+        for role, sector in self.role_sectors.items():
+            if re.search(rf"(?<![\w-]){re.escape(role)}(?![\w-])", words) and (best is None or len(role) > len(best[0])):
+                best = (role, sector)
+        return best[1] if best else None
+
+    def rank_of(self, phrase: str) -> str | None:
+        words = phrase.casefold()
+        best = None
+        for title, rank in self.ranks.items():
+            if re.search(rf"(?<![\w-]){re.escape(title)}(?![\w-])", words) and (best is None or len(title) > len(best[0])):
+                best = (title, rank)
+        return best[1] if best else None
+
+    # -- loading --------------------------------------------------------------------------
+    def add_countries(self, data: dict) -> None:
+        for code, entry in (data.get("countries") or {}).items():
+            entry = entry or {}
+            names = entry.get("names") or []
+            if names:
+                self._short_names.setdefault(code, names[0])
+            for name in names:
+                self.country_names[name] = code
+            for adj in entry.get("adjectives") or []:
+                self.adjectives[adj] = code
+            for prefix in entry.get("prefixes") or []:
+                self.prefixes[prefix.casefold()] = code
+            for capital in entry.get("capitals") or []:
+                self.capitals[capital] = code
+            for seat, sector in (entry.get("seats") or {}).items():
+                self.organisations[seat] = Actor(f"org:{code}:{slug(seat)}", seat, "organisation", code, sector)
+
+    def add_organisations(self, data: dict) -> None:
+        for entry in data.get("organisations") or []:
+            names = entry["names"]
+            code = entry.get("code")
+            actor = Actor(f"org:{slug(names[0])}", names[0], "organisation", code, entry.get("sector"))
+            for name in names:
+                self.organisations[name] = actor
+
+    def add_people(self, data: dict) -> None:
+        for entry in data.get("people") or []:
+            offices = [
+                Office(
+                    country=r["country"], role=r["role"], sector=r["sector"],
+                    start=_date(r["from"]), end=_date(r["to"]) if r.get("to") else None, rank=r.get("rank"),
+                )
+                for r in entry.get("roles") or []
+            ]
+            existing = self.people.get(entry["name"])
+            if existing and existing.name == entry["name"]:
+                existing.offices += offices
+                person = existing
+            else:
+                person = Person(entry["name"], list(entry.get("aliases") or []), offices)
+            for alias in [entry["name"], *(entry.get("aliases") or [])]:
+                self.people[alias] = person
+
+    def add_roles(self, data: dict) -> None:
+        self.sectors = list(data.get("sectors") or self.sectors)
+        for sector, words in (data.get("roles") or {}).items():
+            for word in words:
+                self.role_sectors[word] = sector
+        for rank, words in (data.get("ranks") or {}).items():
+            for word in words:
+                self.ranks[word] = rank
+
+    def add_file(self, data: dict) -> None:
+        self.add_countries(data)
+        self.add_organisations(data)
+        self.add_people(data)
+        self.add_roles(data)
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _shipped(name: str) -> dict:
+    return yaml.safe_load(resources.files("redline.data").joinpath(name).read_text(encoding="utf-8")) or {}
+
+
+def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
+    d = ActorDictionary()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                d.country_names[value] = country.alpha_3
+    for name in ("countries.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
+        d.add_file(_shipped(name))
+    for path in extra:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise ValueError(f"{path}: cannot read actor file ({' '.join(str(err).split())})") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: an actor file is a mapping with people/organisations/countries")
+        d.add_file(data)
+    return d
+
+
+@lru_cache(maxsize=8)
+def cached_dictionary(extra: tuple[str, ...] = ()) -> ActorDictionary:
+    return load_dictionary(extra)
