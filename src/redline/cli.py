@@ -213,5 +213,47 @@ def export_command(
     out.print(f"{rows} {dataset} -> {output}", markup=False)
 
 
+eval_app = typer.Typer(help="Score Redline against gold files.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    gold: Path = typer.Argument(..., help="Gold JSONL (see redline.evaluate for the format)."),
+    shared: Path = typer.Option(Path("../shared"), help="Where gold lines that name a benchmark page find it."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every miss, spurious quote and wrong speaker."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Precision and recall of quote spans, and the accuracy of their speakers."""
+    import json
+
+    from redline.evaluate import evaluate_quotes, load_gold
+
+    settings = _settings(config, None)
+    try:
+        records = load_gold(gold, shared)
+    except (OSError, ValueError, KeyError) as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
+    result = evaluate_quotes(records, settings.spacy_model)
+    summary = result.summary()
+    if json_out:
+        out.print(json.dumps(summary, indent=2), markup=False)
+    else:
+        out.print(f"{len(records)} texts, {sum(len(r['quotes']) for r in records)} gold quotes ({gold})")
+        out.print(f"{'quotes':10} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8}")
+        for name, c in summary.items():
+            if isinstance(c, dict):
+                out.print(f"{name:10} {c['gold']:5d} {c['predicted']:6d} {c['precision']:6.3f} {c['recall']:6.3f} "
+                          f"{c['f1']:6.3f} {c['speaker_accuracy']:8.3f}")
+        out.print(f"direct quotes: speaker accuracy {summary['direct_speaker_accuracy']:.3f} "
+                  f"over {summary['direct_judged']} matched")
+        out.print(f"speakers not named in their text: {summary['speakers_not_in_text']}")
+    if errors:
+        for e in result.errors:
+            out.print(json.dumps(e, ensure_ascii=False), markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     app(sys.argv[1:])

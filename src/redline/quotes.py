@@ -33,7 +33,12 @@ if not Doc.has_extension("quotes"):
 
 OPENING = {"“": "”", "„": "”", "«": "»", "‘": "’"}
 CLOSING = {"”", "»", "’"}
+DOUBLE_CLOSERS = {'"', "”", "»"}
 PRONOUNS = {"he", "she", "him", "her"}
+# Subjects that stand for whoever issued them: "the statement said".
+STATEMENT_WORDS = {"statement", "communique", "communiqué", "release", "report", "readout"}
+# Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
+DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 
@@ -86,10 +91,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             elif ch == '"':
                 if open_at is None:
                     open_at, closer = pos + 1, '"'
-                else:
+                elif closer in DOUBLE_CLOSERS:  # scraped text mixes " with “ ”
                     spans.append((open_at, pos))
                     open_at = closer = None
-            elif ch in CLOSING and open_at is not None and ch == closer:
+            elif ch in CLOSING and open_at is not None and (ch == closer or (ch == "”" and closer == '"')):
                 spans.append((open_at, pos))
                 open_at = closer = None
         if open_at is not None:  # a quote running on to the next paragraph ends with this one
@@ -125,6 +130,9 @@ class QuoteFinder:
     def _marked_quote(self, doc, start, end, spans, inside, mentions, earlier) -> Quote:
         first = doc.char_span(start, end, alignment_mode="expand")
         sent = first[0].sent if first is not None and len(first) else doc[0].sent
+        last = first[-1].sent if first is not None and len(first) else sent
+        # "“A. B. C,” Vindman said.": the attribution is in the sentence where the quote ends.
+        region = doc[sent.start:last.end]
         quoted = doc.text[start:end]
         sent_text = doc.text[sent.start_char:sent.end_char]
         outside_words = len(re.findall(r"\w+", re.sub(r"[“\"„«‘].*?([”\"»’]|$)", " ", sent_text)))
@@ -135,15 +143,25 @@ class QuoteFinder:
         starts_upper = quoted[:1].isupper() or not quoted[:1].isalpha()
         kind = "direct" if after_colon or (starts_upper and (whole or opens_sentence)) else "partial"
         speaker, speaker_at, cue = None, None, None
-        cue_tok = self._cue_in(sent, inside, framing=kind == "partial")
-        if cue_tok is not None:
-            speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc)
+        cues = self._cues_near(region, start, end, inside, framing=kind == "partial", spans=spans)
+        if kind == "partial" and first is not None and len(first):
+            # A fragment in quotes is the words of whoever governs it: "said Russia is “…”",
+            # "called it “…”"; a cue elsewhere in the sentence is someone else's.
+            cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors]
+        for cue_tok in cues:
+            speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_
+            if speaker is not None:
+                break
+        if speaker is not None:
+            pass
         elif (according := self._according_to(sent, mentions)) is not None:
             (speaker, speaker_at), cue = according, "according to"
-        elif kind == "direct":
+        elif kind == "direct" and cue is None:
             speaker, speaker_at, cue_tok = self._neighbour_attribution(doc, sent, inside, mentions, earlier, start)
             cue = cue_tok.lemma_ if cue_tok is not None else None
+        if speaker is None:
+            cue = None
         return Quote(start, end, quoted, kind, speaker, cue, sent_text, speaker_at)
 
     @staticmethod
@@ -154,6 +172,18 @@ class QuoteFinder:
             if this.speaker is None and this.kind == "direct" and following.speaker is not None:
                 if not re.search(r"\w", doc.text[this.end:following.start]):
                     this.speaker, this.speaker_start, this.cue = following.speaker, following.speaker_start, following.cue
+
+    def _cues_near(self, region: Span, start: int, end: int, inside: set[int], framing: bool,
+                   spans: list[tuple[int, int]] = ()) -> list[Token]:
+        """Cues around the quote, closest first: right after it ("“…,” she said"), then before it.
+        A cue after the quote that introduces a quote of its own ("“…,” to which Putin replied,
+        “…”") belongs to that one."""
+        words = self.speech | self.framing if framing else self.speech
+        sent_end = region[-1].sent.end_char
+        cues = [t for t in region if t.idx not in inside and (t.lower_ == "quoted" or
+                (t.pos_ in ("VERB", "AUX") and t.lemma_ in words))
+                and not (t.idx > end and any(t.idx < s < sent_end for s, _ in spans))]
+        return sorted(cues, key=lambda t: t.idx - end if t.idx >= end else (start - t.idx) + 10_000)
 
     def _cue_in(self, sent: Span, inside: set[int], framing: bool = False) -> Token | None:
         words = self.speech | self.framing if framing else self.speech
@@ -171,16 +201,30 @@ class QuoteFinder:
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
             cue = self._cue_in(prev_sent, inside)
             if cue is not None:
-                speaker, at = self._speaker_of(cue, mentions, earlier, doc)
+                speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 return speaker, at, cue
-        next_sent = doc[sent.end].sent if sent.end < len(doc) else None
-        if next_sent is not None and len(next_sent) <= 8:
+        end_sent = sent
+        while end_sent.end < len(doc) and any(t.idx in inside for t in end_sent[-3:]):
+            end_sent = doc[end_sent.end].sent  # step past the sentences inside the quote
+        next_sent = end_sent if end_sent is not sent else (doc[sent.end].sent if sent.end < len(doc) else None)
+        same_paragraph = next_sent is not None and "\n" not in doc.text[start:next_sent.start_char]
+        if same_paragraph and not any(t.idx in inside for t in next_sent):
             cue = self._cue_in(next_sent, inside)
-            if cue is not None and not any(t.idx in inside for t in next_sent):
-                speaker, at = self._speaker_of(cue, mentions, earlier, doc)
+            # "He Jianxiong, the former ..., said at an event in Washington.": a sentence that
+            # only attributes (its verb reports no clause of its own) belongs to the quote.
+            if cue is not None and (len(next_sent) <= 8 or not any(c.dep_ == "ccomp" for c in cue.children)):
+                speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 return speaker, at, cue
+        opens_paragraph = doc.text[max(start - 2, 0):start - 1] in ("\n", "")
+        if opens_paragraph and prev_sent is not None and not any(t.idx in inside for t in prev_sent):
+            # "Erekat said it was only the latest move ...\n“They wanted us on our knees ...”"
+            cue = self._cue_in(prev_sent, inside)
+            if cue is not None:
+                speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
+                if speaker is not None:
+                    return speaker, at, None
         for q in reversed(earlier):
-            if q.kind == "direct" and q.speaker is not None:
+            if q.speaker is not None and (q.kind == "direct" or opens_paragraph):
                 between = doc.text[q.end:start]
                 # Only the quote just before, with nothing between but its own attribution
                 # ("“…,” Blinken told the committee. “…”") or a few words.
@@ -191,18 +235,29 @@ class QuoteFinder:
         return None, None, None
 
     # -- speakers --------------------------------------------------------------------------------
-    def _speaker_of(self, cue: Token, mentions, earlier, doc) -> tuple[Actor | None, int | None]:
+    def _speaker_of(self, cue: Token, mentions, earlier, doc, inside: set[int] = frozenset()) -> tuple[Actor | None, int | None]:
         if cue.lower_ == "quoted":  # "The newspaper quoted Alexander Gabov ... as saying"
             subjects = [c for c in cue.children if c.dep_ in ("dobj", "obj")]
         else:
             subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects and cue.dep_ in ("conj", "advcl", "xcomp") and cue.head is not cue:
-            subjects = [c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects:
+        head = cue
+        if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
+            # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
+            # hangs from, else of the nearest verb with a subject.
+            chain = [a for a in cue.ancestors]
+            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside]
+            for a in (speech_heads[:1] or chain):
+                subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
+                if subjects:
+                    break
+        if not subjects or subjects[0].idx in inside:
             return None, None
         subject = subjects[0]
         if subject.lower_ in PRONOUNS:
-            return self._pronoun_referent(subject, mentions, earlier, doc), subject.idx
+            return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
+            # "the statement said", "it said": the body that spoke last
+            return self._body_referent(subject, mentions, earlier), subject.idx
         if subject.pos_ == "PRON":
             return None, None
         actor = self._actor_at(subject, mentions)
@@ -220,8 +275,14 @@ class QuoteFinder:
         m = self._mention_at(subject, mentions)
         if m:
             return m.actor
+        for child in subject.children:  # "China's ambassador to Britain Liu Xiaming"
+            if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and child.i > subject.i:
+                m = self._mention_at(child, mentions)
+                if m and m.actor.kind == "person":
+                    return m.actor
         sector = self.dictionary.sector_of(subject.text)
-        if not sector:
+        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS
+        if not sector and not described:
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
                     for obj in child.children:
@@ -236,25 +297,49 @@ class QuoteFinder:
             m = self._mention_at(tok, mentions)
             if m and m.actor.country:
                 country = m.actor.country
+                sector = sector if sector and not described else (m.actor.sector or sector)
                 break
         first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" else 0)
-        role = subject.doc[first:subject.i + 1].text  # "US State Department spokesman"
+        last = subject.i
+        if described:  # "people familiar with the talks", "two people briefed on the talks"
+            for tok in subject.subtree:
+                if tok.i > subject.i and tok.i - subject.i <= 8 and not tok.is_punct:
+                    last = max(last, tok.i)
+                elif tok.i > subject.i:
+                    break
+        role = subject.doc[first:last + 1].text  # "US State Department spokesman"
         return Actor(f"anon:{country or '-'}:{sector}:{slug(role)}", role, "person", country, sector, role)
 
     @staticmethod
-    def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc) -> Actor | None:
+    def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc,
+                          inside: set[int] = frozenset()) -> Actor | None:
         """"he told reporters": the last person quoted, unless another person has since been
         the subject of a sentence; with no one quoted yet, the last person named."""
         before = pronoun.idx
         last_speaker = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < before), None)
         since = last_speaker.start if last_speaker else -1
+        quoted = [(q.start, q.end) for q in earlier if q.kind != "indirect"]
         for m in reversed(mentions):
             if m.actor.kind != "person" or m.end > before or m.start < since:
                 continue
+            if m.start in inside or any(s <= m.start < e for s, e in quoted):
+                continue  # a name inside someone's quote is not who is speaking
             token = doc.char_span(m.start, m.end, alignment_mode="expand").root
             if last_speaker is None or token.dep_ in ("nsubj", "nsubjpass"):
                 return m.actor
         return last_speaker.speaker if last_speaker else None
+
+    @staticmethod
+    def _body_referent(subject: Token, mentions: list[Mention], earlier: list[Quote]) -> Actor | None:
+        """"it said", "the statement said": the organisation or state that last spoke, else
+        the last one named."""
+        for q in reversed(earlier):
+            if q.speaker is not None and q.speaker.kind != "person" and q.start < subject.idx:
+                return q.speaker
+        for m in reversed(mentions):
+            if m.actor.kind != "person" and m.end <= subject.idx:
+                return m.actor
+        return None
 
     def _according_to(self, sent: Span, mentions) -> tuple[Actor, int] | None:
         for tok in sent:
@@ -276,6 +361,8 @@ class QuoteFinder:
             if any(c.dep_ == "neg" for c in tok.children):
                 continue  # "Russia did not say it would attack": nothing was said
             for clause in (c for c in tok.children if c.dep_ == "ccomp"):
+                if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children):
+                    continue  # "which it said crashed": an aside inside a relative clause
                 sub = sorted(clause.subtree, key=lambda t: t.i)
                 while sub and (sub[0].dep_ == "mark" or sub[0].is_punct or sub[0].is_space):
                     sub.pop(0)
@@ -283,11 +370,20 @@ class QuoteFinder:
                     sub.pop()
                 if len(sub) < 3:
                     continue
+                # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
+                for child in clause.children:
+                    if child.dep_ == "advcl" and child.i > clause.i and any(
+                            m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in child.children):
+                        cut = min(t.i for t in child.subtree)
+                        sub = [t for t in sub if t.i < cut]
+                while sub and (sub[-1].is_punct or sub[-1].is_space):
+                    sub.pop()
+                if len(sub) < 3:
+                    continue
                 start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
-                quoted_chars = sum(1 for i in range(start, end) if i in inside)
-                if quoted_chars > 0.5 * (end - start):
-                    continue  # a direct quote, found by its marks
-                speaker, at = self._speaker_of(tok, mentions, marked + found, doc)
+                if start in inside or start - 1 in inside:
+                    continue  # a quote in marks, found by its marks
+                speaker, at = self._speaker_of(tok, mentions, marked + found, doc, inside)
                 if speaker is None:
                     continue
                 found.append(Quote(start, end, doc.text[start:end], "indirect", speaker, tok.lemma_,

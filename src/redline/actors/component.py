@@ -143,6 +143,7 @@ class ActorResolver:
             mentions.append(Mention(span.start_char, span.end_char, span.text, actor, method))
 
         mentions += self._missed_surnames(doc, mentions)
+        mentions += self._unlabelled_names(doc, mentions, people)
         mentions += self._definite_descriptions(doc, mentions, day)
         mentions.sort(key=lambda m: m.start)
         doc._.actor_mentions = mentions
@@ -325,6 +326,33 @@ class ActorResolver:
                         and tok.text == m.actor.name.split()[-1]:
                     found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, m.actor, "surname"))
                     break
+        return found
+
+    def _unlabelled_names(self, doc: Doc, mentions: list[Mention], people: list[Actor]) -> list[Mention]:
+        """"Eswar Prasad, a trade professor at Cornell, said": a name of two or more proper
+        nouns as the subject of a verb, which NER did not tag, is a person."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found = []
+        for tok in doc:
+            if tok.pos_ != "PROPN" or tok.idx in covered or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+                continue  # look at the last word of each run of proper nouns
+            start = tok.i
+            while start > tok.sent.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+                start -= 1
+            span = doc[start:tok.i + 1]
+            # Is it in a person's place: the subject of a verb, or right after a role word
+            # ("ambassador to Britain Liu Xiaming")?
+            before = [t for t in doc[max(start - 4, tok.sent.start):start] if t.pos_ == "NOUN"]
+            after_role = any(self.d.sector_of(t.text) for t in before)
+            if len(span) < 2 or not (tok.dep_ == "nsubj" or after_role):
+                continue
+            if any(self.d.country_of_word(t.text) or t.text in self.d.organisations or t.idx in covered for t in span):
+                continue
+            if not all(t.text[:1].isupper() and t.is_alpha for t in span):
+                continue
+            actor, method = self._person(span, people, doc._.published)
+            people.append(actor)
+            found.append(Mention(span.start_char, span.end_char, span.text, actor, method))
         return found
 
     def _definite_descriptions(self, doc: Doc, mentions: list[Mention], day) -> list[Mention]:

@@ -130,7 +130,7 @@ class ActorDictionary:
         words = phrase.casefold()
         best = None
         for role, sector in self.role_sectors.items():
-            if re.search(rf"(?<![\w-]){re.escape(role)}(?![\w-])", words) and (best is None or len(role) > len(best[0])):
+            if re.search(rf"(?<![\w-]){re.escape(role)}s?(?![\w-])", words) and (best is None or len(role) > len(best[0])):
                 best = (role, sector)
         return best[1] if best else None
 

@@ -1,0 +1,147 @@
+"""Evaluation against gold files: `redline eval quotes GOLD.jsonl`.
+
+A gold line names a text and its quotes:
+
+    {"doc": "name", "text": "...",                    # the text itself, or
+     "source": "article-extraction", "doc": KEY,      # a page body of ../shared's benchmark
+     "published": "2023-03-21",                        # optional, for dated roles
+     "quotes": [{"start": 10, "end": 52, "kind": "direct", "speaker": "John Kirby"}]}
+
+Offsets are character offsets into the text; a speaker is a name (or description) or null.
+Real articles are referred to by key, so their text never has to be copied into the repo.
+
+A predicted quote matches a gold one of the same family (in quotation marks: direct and
+partial; reported: indirect) when their spans overlap by at least half of their union.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redline.nlp import load_pipeline, make_docs
+
+DEFAULT_SHARED = Path("../shared")
+SOURCES = {"article-extraction": ("benchmarks/article-extraction/ground-truth.json", "articleBody")}
+
+
+def family(kind: str) -> str:
+    return "indirect" if kind == "indirect" else "marked"
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if inter > 0 and union > 0 else 0.0
+
+
+def same_speaker(predicted: str | None, gold: str | None) -> bool:
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    p, g = predicted.casefold(), gold.casefold()
+    return p == g or p.split()[-1] == g.split()[-1] or p in g or g in p
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_right: int = 0
+    speaker_judged: int = 0
+
+    def as_dict(self) -> dict:
+        p = self.matched / self.predicted if self.predicted else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        return {
+            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+            "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "speaker_accuracy": self.speaker_right / self.speaker_judged if self.speaker_judged else 0.0,
+        }
+
+
+@dataclass
+class QuoteEvaluation:
+    by_family: dict[str, Counts] = field(default_factory=lambda: {"marked": Counts(), "indirect": Counts()})
+    direct_speaker: Counts = field(default_factory=Counts)  # direct quotes only (the issue's bar)
+    speakers_not_in_text: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            **{name: c.as_dict() for name, c in self.by_family.items()},
+            "direct_speaker_accuracy": self.direct_speaker.as_dict()["speaker_accuracy"],
+            "direct_judged": self.direct_speaker.speaker_judged,
+            "speakers_not_in_text": len(self.speakers_not_in_text),
+        }
+
+
+def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
+    """Gold records with their text filled in from the named source where needed."""
+    cache: dict[str, dict] = {}
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if "text" not in rec:
+            source = rec.get("source")
+            if source not in SOURCES:
+                raise ValueError(f"{path}:{number}: no `text` and unknown source {source!r}")
+            file, key = SOURCES[source]
+            if source not in cache:
+                location = shared / file
+                if not location.exists():
+                    raise FileNotFoundError(f"{path}:{number}: {location} not found (pass --shared DIR)")
+                cache[source] = json.loads(location.read_text(encoding="utf-8"))
+            rec["text"] = cache[source][rec["doc"]][key]
+        records.append(rec)
+    return records
+
+
+def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
+    nlp = load_pipeline(spacy_model)
+    result = QuoteEvaluation()
+    dated = ((r["text"], dt.date.fromisoformat(r["published"]) if r.get("published") else None) for r in records)
+    for rec, doc in zip(records, nlp.pipe(make_docs(nlp, dated))):
+        gold = rec["quotes"]
+        predicted = doc._.quotes
+        for q in predicted:
+            result.by_family[family(q.kind)].predicted += 1
+            if q.speaker is not None:
+                surname = re.escape(q.speaker.name.split()[-1])
+                if not re.search(rf"\b{surname}\b", rec["text"], re.IGNORECASE):
+                    result.speakers_not_in_text.append(f"{rec['doc']}: {q.speaker.name}")
+        used: set[int] = set()
+        for g in gold:
+            counts = result.by_family[family(g["kind"])]
+            counts.gold += 1
+            best, best_score = None, 0.5
+            for i, q in enumerate(predicted):
+                score = overlap((q.start, q.end), (g["start"], g["end"]))
+                if i not in used and family(q.kind) == family(g["kind"]) and score >= best_score:
+                    best, best_score = i, score
+            if best is None:
+                result.errors.append({"doc": rec["doc"], "error": "missed", "gold": g, "text": rec["text"][g["start"]:g["end"]][:80]})
+                continue
+            used.add(best)
+            counts.matched += 1
+            q = predicted[best]
+            name = q.speaker.name if q.speaker else None
+            right = same_speaker(name, g.get("speaker"))
+            counts.speaker_judged += 1
+            counts.speaker_right += right
+            if g["kind"] == "direct":
+                result.direct_speaker.speaker_judged += 1
+                result.direct_speaker.speaker_right += right
+            if not right:
+                result.errors.append({"doc": rec["doc"], "error": "speaker", "gold": g.get("speaker"), "predicted": name,
+                                      "text": q.text[:80]})
+        for i, q in enumerate(predicted):
+            if i not in used:
+                result.errors.append({"doc": rec["doc"], "error": "spurious", "kind": q.kind, "text": q.text[:80],
+                                      "speaker": q.speaker.name if q.speaker else None})
+    return result
