@@ -42,3 +42,25 @@ def test_show_and_articles_commands(run_cli, example_db):
     assert result.output.count("bsg-") == 3
     result = run_cli("summary", "--db", example_db)
     assert "16 from 6 outlets, published 2022-07-22 to 2023-07-20" in result.output
+
+
+def test_actors_quotes_and_marked_up_text(run_cli, example_db):
+    result = run_cli("actors", "--country", "RUS", "--db", example_db)
+    assert result.exit_code == 0 and "Dmitry Peskov" in result.output and "Kremlin spokesman" in result.output
+    result = run_cli("quotes", "--speaker", "Peskov", "--db", example_db)
+    assert result.exit_code == 0 and "Dmitry Peskov (RUS, GOV)" in result.output
+    assert "(speaker unknown)" not in result.output
+    result = run_cli("show", "bsg-2022-11-02-northgate", "--actors", "--db", example_db)
+    assert "[Tayyip Erdogan = Recep Tayyip Erdogan, TUR GOV]" in result.output
+
+
+def test_eval_quotes_command(run_cli, tmp_path):
+    import json
+
+    gold = tmp_path / "g.jsonl"
+    text = "“We will not leave,” the mayor of Kherson said."
+    gold.write_text(json.dumps({"doc": "t", "text": text, "quotes": [{"start": 1, "end": 19, "kind": "direct", "speaker": "mayor"}]}))
+    result = run_cli("eval", "quotes", gold, "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["marked"]["recall"] == 1.0
+    result = run_cli("eval", "quotes", tmp_path / "missing.jsonl")
+    assert result.exit_code == 2 and "missing.jsonl" in result.output

@@ -52,6 +52,7 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .htm, .jsonl, optionally .gz)."),
     manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV or JSONL metadata: id,file,outlet,url,published,language."),
     furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like data/furniture.yaml)."),
+    actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
@@ -62,6 +63,11 @@ def ingest(
     from redline.ingest.manifest import Manifest
 
     settings = _settings(config, db)
+    settings.actor_files = tuple(settings.actor_files) + tuple(str(p) for p in actors)
+    for path in settings.actor_files:
+        if not Path(path).is_file():
+            err.print(f"error: {path}: actor file not found", markup=False)
+            raise typer.Exit(2)
     try:
         loaded = Manifest.load(manifest) if manifest else None
     except InputError as e:
@@ -143,6 +149,7 @@ def show(
     article_id: str = typer.Argument(..., metavar="ID"),
     removed: bool = typer.Option(False, "--removed", help="Also list the lines removed as furniture, with reasons."),
     sentences: bool = typer.Option(False, "--sentences", help="Print the sentences with their offsets instead of the text."),
+    actors: bool = typer.Option(False, "--actors", help="Mark each actor mention in the text: [text = actor, COUNTRY SECTOR]."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -154,6 +161,7 @@ def show(
             raise typer.Exit(1)
         lines = store.removed_lines(article_id)
         sents = store.sentences(article_id) if sentences else []
+        mentions = store.mentions(article_id) if actors else []
     for key in ("id", "title", "outlet", "published", "url", "language", "source_path"):
         if article[key] is not None:
             out.print(f"{key + ':':13}{article[key]}", markup=False)
@@ -164,6 +172,8 @@ def show(
     if sentences:
         for s in sents:
             out.print(f"[{s['start_char']}:{s['end_char']}] {s['text']}", markup=False)
+    elif actors:
+        out.print(marked_up(article["text"], mentions), markup=False)
     else:
         out.print(article["text"], markup=False)
     if removed:
@@ -171,6 +181,56 @@ def show(
         out.print(f"Removed ({len(lines)} lines):")
         for line in lines:
             out.print(f"  - [{line['reason']}] {line['text']}", markup=False)
+
+
+def marked_up(text: str, mentions: list[dict]) -> str:
+    """The text with each mention followed by what it resolved to: [Kirby = John Kirby, USA GOV]."""
+    parts, at = [], 0
+    for m in mentions:
+        if m["start_char"] < at:
+            continue
+        label = " ".join(x for x in (m["country"], m["sector"]) if x)
+        same = m["text"] == m["name"]
+        parts += [text[at:m["start_char"]], f"[{m['text']}" + ("" if same else f" = {m['name']}") + (f", {label}" if label else "") + "]"]
+        at = m["end_char"]
+    return "".join(parts + [text[at:]])
+
+
+@app.command("actors")
+def actors_command(
+    country: Optional[str] = typer.Option(None, help="Only actors of this country (ISO3 or IGO code)."),
+    kind: Optional[str] = typer.Option(None, help="person, organisation or state."),
+    limit: int = typer.Option(50, help="At most this many rows."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Actors by number of mentions, with the articles they appear in."""
+    with _open(_settings(config, db)) as store:
+        rows = store.actor_counts(country=country, kind=kind, limit=limit)
+    cells = [(r["name"], r["kind"], r["country"] or "", r["sector"] or "", str(r["mentions"]), str(r["articles"]),
+              r["role"] or "") for r in rows]
+    _print_columns(("actor", "kind", "country", "sector", "mentions", "articles", "role"), cells)
+
+
+@app.command("quotes")
+def quotes_command(
+    speaker: Optional[str] = typer.Option(None, help="Speakers whose name contains this."),
+    country: Optional[str] = typer.Option(None, help="Speakers of this country (ISO3 or IGO code)."),
+    kind: Optional[str] = typer.Option(None, help="direct, partial or indirect."),
+    limit: int = typer.Option(50, help="At most this many quotes."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Who said what: quotes with their speaker, article and date."""
+    with _open(_settings(config, db)) as store:
+        rows = store.find_quotes(speaker=speaker, country=country, kind=kind, limit=limit)
+    for r in rows:
+        who = r["speaker_name"] or "(speaker unknown)"
+        where = ", ".join(x for x in (r["speaker_country"], r["speaker_sector"]) if x)
+        out.print(f"{str(r['published'] or ''):10}  {who}{f' ({where})' if where else ''} [{r['kind']}, {r['cue'] or '-'}]", markup=False)
+        text = r["text"] if r["kind"] == "indirect" else f"“{r['text']}”"
+        out.print(f"            {text}", markup=False)
+        out.print(f"            — {r['article_id']}", markup=False)
 
 
 @app.command()

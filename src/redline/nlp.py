@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from redline.store import Sentence
 
@@ -67,6 +67,21 @@ def make_docs(nlp: Language, articles: Iterable[tuple[str, "dt.date | None"]]) -
         doc = nlp.make_doc(text)
         doc._.published = published
         yield doc
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence of a token. `Token.sent` walks the document from its start on every call;
+    this indexes the sentences once per Doc."""
+    doc = token.doc
+    index = doc.user_data.get("redline_sentence_index")
+    if index is None:
+        sents = list(doc.sents)
+        index = (sents, [0] * len(doc))
+        for n, sent in enumerate(sents):
+            for i in range(sent.start, sent.end):
+                index[1][i] = n
+        doc.user_data["redline_sentence_index"] = index
+    return index[0][index[1][token.i]]
 
 
 def doc_sentences(doc: Doc) -> list[Sentence]:

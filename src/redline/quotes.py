@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
+from redline.nlp import sentence_of
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -103,6 +104,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if re.search(r"\w", text[s:e])]
 
 
+def text_of(doc: Doc) -> str:
+    return doc.user_data.get("redline_text") or doc.text
+
+
 @Language.factory("redline_quotes", default_config={})
 def make_quote_finder(nlp: Language, name: str) -> "QuoteFinder":
     return QuoteFinder()
@@ -115,7 +120,9 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.actor_mentions or []
-        spans = quote_spans(doc.text)
+        # Doc.text joins every token on each access: read it once per document.
+        doc.user_data["redline_text"] = doc.text
+        spans = quote_spans(text_of(doc))
         inside = {i for s, e in spans for i in range(s, e)}
         quotes: list[Quote] = []
         for start, end in spans:
@@ -124,21 +131,23 @@ class QuoteFinder:
         quotes += self._indirect(doc, inside, mentions, quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
+        for key in ("redline_text", "redline_sentence_index"):  # caches for this call only
+            doc.user_data.pop(key, None)
         return doc
 
     # -- quotes in marks -------------------------------------------------------------------------
     def _marked_quote(self, doc, start, end, spans, inside, mentions, earlier) -> Quote:
         first = doc.char_span(start, end, alignment_mode="expand")
-        sent = first[0].sent if first is not None and len(first) else doc[0].sent
-        last = first[-1].sent if first is not None and len(first) else sent
+        sent = sentence_of(first[0] if first is not None and len(first) else doc[0])
+        last = sentence_of(first[-1]) if first is not None and len(first) else sent
         # "“A. B. C,” Vindman said.": the attribution is in the sentence where the quote ends.
         region = doc[sent.start:last.end]
-        quoted = doc.text[start:end]
-        sent_text = doc.text[sent.start_char:sent.end_char]
+        quoted = text_of(doc)[start:end]
+        sent_text = text_of(doc)[sent.start_char:sent.end_char]
         outside_words = len(re.findall(r"\w+", re.sub(r"[“\"„«‘].*?([”\"»’]|$)", " ", sent_text)))
-        opens_sentence = start - 1 <= sent.start_char or doc.text[max(sent.start_char, start - 3):start - 1].strip() in (":", ",", "")
+        opens_sentence = start - 1 <= sent.start_char or text_of(doc)[max(sent.start_char, start - 3):start - 1].strip() in (":", ",", "")
         whole = bool(SENTENCE_END.search(quoted.rstrip(", "))) or len(quoted.split()) >= 0.5 * len(sent_text.split())
-        after_colon = doc.text[:start - 1].rstrip().endswith(":")
+        after_colon = text_of(doc)[:start - 1].rstrip().endswith(":")
         # A quote that starts in lower case is a fragment worked into the writer's sentence.
         starts_upper = quoted[:1].isupper() or not quoted[:1].isalpha()
         kind = "direct" if after_colon or (starts_upper and (whole or opens_sentence)) else "partial"
@@ -170,7 +179,7 @@ class QuoteFinder:
         marks between, as when a quote is left unclosed), is the same speaker's."""
         for this, following in zip(reversed(quotes[:-1]), reversed(quotes[1:])):
             if this.speaker is None and this.kind == "direct" and following.speaker is not None:
-                if not re.search(r"\w", doc.text[this.end:following.start]):
+                if not re.search(r"\w", text_of(doc)[this.end:following.start]):
                     this.speaker, this.speaker_start, this.cue = following.speaker, following.speaker_start, following.cue
 
     def _cues_near(self, region: Span, start: int, end: int, inside: set[int], framing: bool,
@@ -179,7 +188,7 @@ class QuoteFinder:
         A cue after the quote that introduces a quote of its own ("“…,” to which Putin replied,
         “…”") belongs to that one."""
         words = self.speech | self.framing if framing else self.speech
-        sent_end = region[-1].sent.end_char
+        sent_end = sentence_of(region[-1]).end_char
         cues = [t for t in region if t.idx not in inside and (t.lower_ == "quoted" or
                 (t.pos_ in ("VERB", "AUX") and t.lemma_ in words))
                 and not (t.idx > end and any(t.idx < s < sent_end for s, _ in spans))]
@@ -197,7 +206,7 @@ class QuoteFinder:
     def _neighbour_attribution(self, doc, sent, inside, mentions, earlier, start):
         """A quote sentence with no cue: "X said:" before it, "he said." after it, or the
         previous quote's speaker when this one continues it."""
-        prev_sent = doc[sent.start - 1].sent if sent.start > 0 else None
+        prev_sent = sentence_of(doc[sent.start - 1]) if sent.start > 0 else None
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
             cue = self._cue_in(prev_sent, inside)
             if cue is not None:
@@ -205,9 +214,9 @@ class QuoteFinder:
                 return speaker, at, cue
         end_sent = sent
         while end_sent.end < len(doc) and any(t.idx in inside for t in end_sent[-3:]):
-            end_sent = doc[end_sent.end].sent  # step past the sentences inside the quote
-        next_sent = end_sent if end_sent is not sent else (doc[sent.end].sent if sent.end < len(doc) else None)
-        same_paragraph = next_sent is not None and "\n" not in doc.text[start:next_sent.start_char]
+            end_sent = sentence_of(doc[end_sent.end])  # step past the sentences inside the quote
+        next_sent = end_sent if end_sent is not sent else (sentence_of(doc[sent.end]) if sent.end < len(doc) else None)
+        same_paragraph = next_sent is not None and "\n" not in text_of(doc)[start:next_sent.start_char]
         if same_paragraph and not any(t.idx in inside for t in next_sent):
             cue = self._cue_in(next_sent, inside)
             # "He Jianxiong, the former ..., said at an event in Washington.": a sentence that
@@ -215,7 +224,7 @@ class QuoteFinder:
             if cue is not None and (len(next_sent) <= 8 or not any(c.dep_ == "ccomp" for c in cue.children)):
                 speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 return speaker, at, cue
-        opens_paragraph = doc.text[max(start - 2, 0):start - 1] in ("\n", "")
+        opens_paragraph = text_of(doc)[max(start - 2, 0):start - 1] in ("\n", "")
         if opens_paragraph and prev_sent is not None and not any(t.idx in inside for t in prev_sent):
             # "Erekat said it was only the latest move ...\n“They wanted us on our knees ...”"
             cue = self._cue_in(prev_sent, inside)
@@ -225,7 +234,7 @@ class QuoteFinder:
                     return speaker, at, None
         for q in reversed(earlier):
             if q.speaker is not None and (q.kind == "direct" or opens_paragraph):
-                between = doc.text[q.end:start]
+                between = text_of(doc)[q.end:start]
                 # Only the quote just before, with nothing between but its own attribution
                 # ("“…,” Blinken told the committee. “…”") or a few words.
                 attribution = q.speaker_start is not None and q.end <= q.speaker_start < start
@@ -386,8 +395,8 @@ class QuoteFinder:
                 speaker, at = self._speaker_of(tok, mentions, marked + found, doc, inside)
                 if speaker is None:
                     continue
-                found.append(Quote(start, end, doc.text[start:end], "indirect", speaker, tok.lemma_,
-                                   tok.sent.text, at))
+                found.append(Quote(start, end, text_of(doc)[start:end], "indirect", speaker, tok.lemma_,
+                                   sentence_of(tok).text, at))
         for sent in doc.sents:
             according = self._according_to(sent, mentions)
             if according is None or any(q.start >= sent.start_char and q.end <= sent.end_char for q in found):
@@ -396,5 +405,5 @@ class QuoteFinder:
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
             if any(s <= start < e for s, e in covered):
                 continue
-            found.append(Quote(start, end, doc.text[start:end], "indirect", according[0], "according to", sent.text, according[1]))
+            found.append(Quote(start, end, text_of(doc)[start:end], "indirect", according[0], "according to", sent.text, according[1]))
         return found

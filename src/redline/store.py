@@ -332,6 +332,35 @@ class Store:
             [article_id],
         )
 
+    def mentions(self, article_id: str) -> list[dict]:
+        return self.query(
+            """SELECT m.start_char, m.end_char, m.text, m.actor_id, a.name, a.kind, m.country, m.sector, m.role, m.method
+               FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ? ORDER BY m.start_char""",
+            [article_id],
+        )
+
+    def actor_counts(self, country: str | None = None, kind: str | None = None, limit: int = 50) -> list[dict]:
+        where = " AND ".join(c for c, v in (("a.country = ?", country), ("a.kind = ?", kind)) if v) or "true"
+        params = [v for v in (country, kind) if v]
+        return self.query(
+            f"""SELECT a.id, a.name, a.kind, a.country, a.sector, a.role, count(*) AS mentions,
+                       count(DISTINCT m.article_id) AS articles
+                FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE {where}
+                GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?""",
+            params + [limit],
+        )
+
+    def find_quotes(self, speaker: str | None = None, country: str | None = None, kind: str | None = None,
+                    limit: int = 50) -> list[dict]:
+        conditions = [("q.speaker_name ILIKE ?", f"%{speaker}%" if speaker else None),
+                      ("q.speaker_country = ?", country), ("q.kind = ?", kind)]
+        where = " AND ".join(c for c, v in conditions if v) or "true"
+        return self.query(
+            f"""SELECT q.*, a.published FROM quotes q JOIN articles a ON a.id = q.article_id
+                WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char LIMIT ?""",
+            [v for _, v in conditions if v] + [limit],
+        )
+
     def outlet_line_articles(self, outlet: str, lines: set[str]) -> dict[str, set[str]]:
         """For each of these short lines, the stored articles of `outlet` that carry it."""
         if not lines:

@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
+from redline.nlp import sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date
@@ -80,7 +81,8 @@ class ActorResolver:
     # -- candidates ------------------------------------------------------------------------
     def candidates(self, doc: Doc) -> list[tuple[Span, str, bool]]:
         """Non-overlapping (span, label, from_dictionary), longest and dictionary first."""
-        found = [(Span(doc, s, e), doc.vocab.strings[m], True) for m, s, e in self.matcher(doc)]
+        self._matches = [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)]
+        found = [(Span(doc, s, e), label, True) for label, s, e in self._matches]
         for ent in doc.ents:  # "the White House": the article is not part of the name
             if ent.label_ in NER_LABELS:
                 ent = ent[1:] if len(ent) > 1 and ent[0].lower_ == "the" else ent
@@ -130,8 +132,9 @@ class ActorResolver:
             elif label == "PERSON" or (label == "ORG" and self._earlier_person(text, people)):
                 actor, method = self._person(span, people, day)
             elif label == "ORG":
-                if len(span) == 1 and span.start > 0 and doc[span.start - 1].lower_ == "of" and not from_dict:
-                    continue  # "Secretary of State", "Ministry of Defence": part of a title
+                if len(span) == 1 and not from_dict and (
+                        (span.start > 0 and doc[span.start - 1].lower_ == "of") or phrase_head(span).i in person_tokens):
+                    continue  # "Secretary of State", "Defence Minister Sergei Shoigu": part of a title
                 actor, method = self._organisation(span, mentions), "ner"
             else:
                 continue  # other places and groups (GPE cities, NORP "Western") are not actors
@@ -185,7 +188,7 @@ class ActorResolver:
         doc = span.doc
         left = []
         i = span.start - 1
-        while i >= span.sent.start and len(left) < 10:
+        while i >= sentence_of(span[0]).start and len(left) < 10:
             tok = doc[i]
             if tok.pos_ in ("PROPN", "NOUN", "ADJ") or tok.text in ROLE_LINKS or tok.tag_ == "POS":
                 left.insert(0, tok)
@@ -209,8 +212,8 @@ class ActorResolver:
             country = country or self._country_in(part)
         sector = self.d.sector_of(phrase)
         for part in parts:  # an organisation in the phrase lends its country and sector
-            for m, s, e in self.matcher(part.as_doc()):
-                org = self.d.organisations.get(part[s:e].text)
+            for _, s, e in self._matches_in(part):
+                org = self.d.organisations.get(doc[s:e].text)
                 if org:
                     country = country or org.country
                     sector = sector or org.sector
@@ -223,13 +226,16 @@ class ActorResolver:
         words = [t for t in root.lefts if t.dep_ in ("amod", "compound")] + [root]
         return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
+    def _matches_in(self, span: Span) -> list[tuple[str, int, int]]:
+        """Dictionary matches of this Doc (found once, in `candidates`) inside `span`."""
+        return [(label, s, e) for label, s, e in self._matches if span.start <= s and e <= span.end]
+
     def _country_in(self, span: Span) -> str | None:
-        for m, s, e in self.matcher(span.as_doc()):
-            label = span.doc.vocab.strings[m]
-            text = span[s:e].text
+        for label, s, e in self._matches_in(span):
+            text = span.doc[s:e].text
             if label in ("COUNTRY", "ADJ"):
                 return self.d.country_names.get(text) or self.d.adjectives.get(text)
-            if label == "CAPITAL" and s > 0 and span[s - 1].lower_ == "in":  # "based in Beijing"
+            if label == "CAPITAL" and s > 0 and span.doc[s - 1].lower_ == "in":  # "based in Beijing"
                 return self.d.capitals[text]
         for tok in span:
             if "-" in tok.text:  # "US-led", "Sino-Russian": the first part names the country
@@ -268,6 +274,11 @@ class ActorResolver:
                 holder = self._title_holder(code, rank, mentions, day)
                 if holder:
                     return holder, "title"
+            definite = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+            if definite and head.tag_ == "NN":  # "the US official": someone named before
+                earlier = self._description_referent(head, mentions, day, named_only=True)
+                if earlier:
+                    return earlier, "title"
             if head.pos_ == "PROPN" or head.tag_.endswith("S") or sector != self.d.sector_of(head.lemma_ + "s"):
                 kind = "organisation"  # a body ("Foreign Ministry") or a group ("officials")
             else:
@@ -337,12 +348,12 @@ class ActorResolver:
             if tok.pos_ != "PROPN" or tok.idx in covered or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
                 continue  # look at the last word of each run of proper nouns
             start = tok.i
-            while start > tok.sent.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+            while start > sentence_of(tok).start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
                 start -= 1
             span = doc[start:tok.i + 1]
             # Is it in a person's place: the subject of a verb, or right after a role word
             # ("ambassador to Britain Liu Xiaming")?
-            before = [t for t in doc[max(start - 4, tok.sent.start):start] if t.pos_ == "NOUN"]
+            before = [t for t in doc[max(start - 4, sentence_of(tok).start):start] if t.pos_ == "NOUN"]
             after_role = any(self.d.sector_of(t.text) for t in before)
             if len(span) < 2 or not (tok.dep_ == "nsubj" or after_role):
                 continue
@@ -375,7 +386,7 @@ class ActorResolver:
                 found.append(Mention(span.start_char, span.end_char, span.text, actor, "title"))
         return found
 
-    def _description_referent(self, tok: Token, earlier: list[Mention], day) -> Actor | None:
+    def _description_referent(self, tok: Token, earlier: list[Mention], day, named_only: bool = False) -> Actor | None:
         word = tok.lemma_.casefold()
         rank = self.d.rank_of(tok.text)
         codes = set()
@@ -396,6 +407,8 @@ class ActorResolver:
                 return a
             if not a.role and a.kind == "organisation" and word in a.name.casefold():
                 return a
+        if named_only:
+            return None
         if rank and len(codes) == 1:
             holder = self.d.holder(next(iter(codes)), rank, day)
             if holder:

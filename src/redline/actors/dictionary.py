@@ -126,21 +126,20 @@ class ActorDictionary:
         )
 
     def sector_of(self, phrase: str) -> str | None:
-        """Sector of the longest role phrase found in `phrase` (lower-cased word match)."""
-        words = phrase.casefold()
-        best = None
-        for role, sector in self.role_sectors.items():
-            if re.search(rf"(?<![\w-]){re.escape(role)}s?(?![\w-])", words) and (best is None or len(role) > len(best[0])):
-                best = (role, sector)
-        return best[1] if best else None
+        """Sector of the longest role phrase found in `phrase` (lower-cased words, plurals too)."""
+        role = longest_match(self._role_pattern(), phrase)
+        return self.role_sectors[role] if role else None
 
     def rank_of(self, phrase: str) -> str | None:
-        words = phrase.casefold()
-        best = None
-        for title, rank in self.ranks.items():
-            if re.search(rf"(?<![\w-]){re.escape(title)}(?![\w-])", words) and (best is None or len(title) > len(best[0])):
-                best = (title, rank)
-        return best[1] if best else None
+        title = longest_match(self._rank_pattern(), phrase)
+        return self.ranks[title] if title else None
+
+    # One compiled alternation per table, rebuilt when files are added (they are cached per table size).
+    def _role_pattern(self) -> re.Pattern:
+        return _phrase_pattern(tuple(sorted(self.role_sectors)), plurals=True)
+
+    def _rank_pattern(self) -> re.Pattern:
+        return _phrase_pattern(tuple(sorted(self.ranks)), plurals=False)
 
     # -- loading --------------------------------------------------------------------------
     def add_countries(self, data: dict) -> None:
@@ -200,6 +199,21 @@ class ActorDictionary:
         self.add_organisations(data)
         self.add_people(data)
         self.add_roles(data)
+
+
+@lru_cache(maxsize=16)
+def _phrase_pattern(phrases: tuple[str, ...], plurals: bool) -> re.Pattern:
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives}){'s?' if plurals else ''}(?![\w-])")
+
+
+def longest_match(pattern: re.Pattern, phrase: str) -> str | None:
+    """The longest listed phrase in `phrase`, wherever it starts."""
+    best = None
+    for m in pattern.finditer(phrase.casefold()):
+        if best is None or len(m.group(1)) > len(best):
+            best = m.group(1)
+    return best
 
 
 def _date(value) -> dt.date:

@@ -1,0 +1,82 @@
+"""What actor resolution and quote extraction add to the spaCy parse, measured in one run.
+
+Texts: the article bodies of ../shared/benchmarks/article-extraction/ and the seeds (else
+the bundled examples). The bare pipeline is the same spaCy model with Redline's paragraph
+component; the full one adds redline_actors and redline_quotes. Each is timed `--rounds`
+times, alternating, and the fastest round of each is compared.
+
+    .venv/bin/python bench/nlp_overhead.py [--rounds 3] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from redline.clean import clean_text
+from redline.config import Settings
+from redline.nlp import load_pipeline, make_docs
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def corpus(limit: int | None) -> list[str]:
+    texts = []
+    truth = SHARED / "benchmarks" / "article-extraction" / "ground-truth.json"
+    if truth.exists():
+        texts += [page["articleBody"] for page in json.loads(truth.read_text(encoding="utf-8")).values()]
+        texts += [clean_text(p.read_text(encoding="utf-8")).text for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    else:
+        texts += [clean_text(p.read_text(encoding="utf-8")).text for p in sorted((ROOT / "examples").rglob("*.txt"))]
+    return texts[:limit]
+
+
+def timed(nlp, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for _ in nlp.pipe(make_docs(nlp, ((t, None) for t in texts)), batch_size=16):
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    model = Settings().spacy_model
+    full = load_pipeline(model)
+    bare = spacy.load(model)
+    bare.add_pipe("redline_paragraphs", before="parser")
+    texts = corpus(args.limit)
+    words = sum(len(t.split()) for t in texts)
+    timed(full, texts[:5]), timed(bare, texts[:5])  # warm up both
+    bare_s, full_s = [], []
+    for _ in range(args.rounds):
+        bare_s.append(timed(bare, texts))
+        full_s.append(timed(full, texts))
+    b, f = min(bare_s), min(full_s)
+    # The components alone, on Docs already parsed: the least noisy measure of what they add.
+    parsed = list(full.pipe(make_docs(full, ((t, None) for t in texts)), disable=["redline_actors", "redline_quotes"]))
+    actors, quotes = full.get_pipe("redline_actors"), full.get_pipe("redline_quotes")
+    start = time.perf_counter()
+    for doc in parsed:
+        quotes(actors(doc))
+    c = time.perf_counter() - start
+    print(f"texts {len(texts)}, words {words:,}, rounds {args.rounds} (fastest of each)")
+    print(f"{'pipeline':38} {'seconds':>8} {'words/s':>9}")
+    print(f"{'spaCy parse (bare)':38} {b:8.2f} {words / b:9.0f}")
+    print(f"{'+ redline_actors + redline_quotes':38} {f:8.2f} {words / f:9.0f}")
+    print(f"{'actors + quotes alone, on parsed Docs':38} {c:8.2f} {words / c:9.0f}")
+    print(f"overhead of actors + quotes: {100 * c / b:.1f}% of the parse time "
+          f"(end to end: {100 * (f - b) / b:+.1f}%; target <= 20%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

