@@ -21,15 +21,24 @@ demo: setup
 	@echo
 	$(BIN)/redline articles --db $(DB)
 	@mkdir -p out
-	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
 	@echo
-	@echo "Open: $(DB) (DuckDB), out/articles.jsonl; try: $(BIN)/redline show bsg-2023-07-17-harbour --removed --db $(DB)"
+	$(BIN)/redline actors --limit 10 --db $(DB)
+	@echo
+	$(BIN)/redline quotes --kind direct --limit 6 --db $(DB)
+	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
+	$(BIN)/redline export quotes --format jsonl -o out/quotes.jsonl --db $(DB)
+	@echo
+	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl"
+	@echo "Try:  $(BIN)/redline show bsg-2022-11-02-northgate --actors --db $(DB)"
+	@echo "      $(BIN)/redline show bsg-2023-07-17-harbour --removed --db $(DB)"
 
 test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/nlp_overhead.py
+	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 
 clean:
 	rm -rf $(VENV) out $(DB) $(DB).wal

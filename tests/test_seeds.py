@@ -21,3 +21,17 @@ def test_seeds_keep_every_sentence(shared, tmp_path):
                 if prose:
                     assert line.text in article["text"], (article["id"], line.text)
             assert all(len(r["text"].split()) < 25 or r["reason"] in {"related-link", "server-error", "wire-credit", "comment-box"} for r in removed)
+
+
+def test_seed_quotes_in_marks_have_speakers_named_in_the_article(shared, tmp_path):
+    seeds = shared / "seeds"
+    with Store(tmp_path / "seeds.duckdb") as store:
+        ingest([seeds], store, manifest=seeds / "manifest.csv")
+        direct = store.query(
+            "SELECT q.text, q.speaker_name, a.text AS article FROM quotes q JOIN articles a ON a.id = q.article_id "
+            "WHERE q.kind = 'direct'"
+        )
+    assert len(direct) >= 20
+    for q in direct:
+        assert q["speaker_name"], q["text"]
+        assert q["speaker_name"].split()[-1] in q["article"], q
