@@ -25,6 +25,8 @@ class Settings:
     english_codes: tuple[str, ...] = ("en",)
     # Your own actor dictionaries (YAML, the shape of data/people.yaml etc.), added to the shipped one.
     actor_files: tuple[str, ...] = ()
+    # Your own event rules (YAML, the shape of data/events.yaml), merged into the shipped ones.
+    rule_files: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Settings":
@@ -41,7 +43,7 @@ class Settings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{candidate}: unknown setting(s) {', '.join(unknown)}")
-        for key in ("english_codes", "actor_files"):
+        for key in ("english_codes", "actor_files", "rule_files"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)

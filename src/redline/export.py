@@ -35,7 +35,7 @@ DATASETS: dict[str, str] = {
         SELECT id, article_id, event_type, mode, source, target,
                strftime(date, '%Y-%m-%d') AS date, date_precision, date_text, location, negated,
                modality, attributed_to, evidence, trigger, start_char AS start, end_char AS "end",
-               quad_class, intensity, confidence
+               trigger_start, trigger_end, quad_class, intensity, confidence
         FROM events ORDER BY article_id, start_char""",
 }
 

@@ -42,9 +42,10 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(name: str, actor_files: tuple[str, ...] = ()) -> Language:
+def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = ()) -> Language:
     """Load an installed spaCy pipeline by name or path, with Redline's components added."""
     import redline.actors  # noqa: F401 - registers the redline_actors factory
+    import redline.events  # noqa: F401 - registers the redline_events factory
     import redline.quotes  # noqa: F401 - registers the redline_quotes factory
 
     try:
@@ -58,6 +59,7 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = ()) -> Language:
     nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
     nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
     nlp.add_pipe("redline_quotes")
+    nlp.add_pipe("redline_events", config={"rule_files": list(rule_files)})
     return nlp
 
 

@@ -126,7 +126,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE quotes ADD COLUMN speaker_id VARCHAR;
         """,
     ),
+    (
+        3,
+        """
+        -- Where in the evidence sentence the trigger word stands.
+        ALTER TABLE events ADD COLUMN trigger_start INTEGER;
+        ALTER TABLE events ADD COLUMN trigger_end INTEGER;
+        """,
+    ),
 ]
+
+EVENT_COLUMNS = (
+    "id", "article_id", "event_type", "mode", "source", "target", "date", "date_precision", "date_text",
+    "location", "negated", "modality", "attributed_to", "evidence", "trigger", "start_char", "end_char",
+    "trigger_start", "trigger_end", "quad_class", "intensity", "confidence",
+)
 
 # Tables holding rows that belong to one article (deleted with it when it is replaced).
 ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
@@ -170,6 +184,7 @@ class ArticleRecord:
     short_lines: list[str] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)  # Mention.as_record()
     quotes: list[dict] = field(default_factory=list)    # Quote.as_record() + speaker_id
+    events: list[dict] = field(default_factory=list)    # Event.as_record()
 
 
 class Store:
@@ -301,6 +316,12 @@ class Store:
                 ("text", "text"), ("kind", "kind"), ("cue", "cue"), ("start_char", "start"),
                 ("end_char", "end"), ("sentence", "sentence"))},
         })
+        es = rec.events
+        if es:
+            con.executemany(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                [[f"{rec.id}:e{i}", rec.id] + [e[key] for key in EVENT_COLUMNS[2:]] for i, e in enumerate(es)],
+            )
 
     @staticmethod
     def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:

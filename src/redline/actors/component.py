@@ -34,6 +34,7 @@ NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 # Words a role phrase may hold between its title words ("Secretary of State").
 ROLE_LINKS = {"of", "for", "'s", "’s", "-"}
 FUZZY_SAME_PERSON = 88
+NOT_NAMES = {"said", "says", "say", "told", "tells", "added", "adds", "warned", "warns", "reported"}
 # "the official" refers back to the last official named, whatever their title.
 GENERIC_PERSON_WORDS = {"official", "diplomat", "envoy"}
 # Role nouns that name a body, not a person ("the Russian government", "Chinese military").
@@ -55,8 +56,12 @@ class Mention:
 
 
 def phrase_head(span: Span) -> Token:
-    """The noun a modifier belongs to: "Russian Defence Ministry" -> "Ministry"."""
-    head = span.root.head
+    """The noun a modifier belongs to: "Russian Defence Ministry" -> "Ministry";
+    "US and Chinese officials" -> "officials" for both modifiers."""
+    first = span.root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    head = first.head
     while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
         head = head.head
     return head
@@ -84,6 +89,8 @@ class ActorResolver:
         self._matches = [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)]
         found = [(Span(doc, s, e), label, True) for label, s, e in self._matches]
         for ent in doc.ents:  # "the White House": the article is not part of the name
+            if len(ent) == 1 and ent[0].lower_ in NOT_NAMES:
+                continue  # "..., US official Said": a headline's capitalised verb
             if ent.label_ in NER_LABELS:
                 ent = ent[1:] if len(ent) > 1 and ent[0].lower_ == "the" else ent
                 found.append((ent, ent.label_, False))
@@ -145,6 +152,7 @@ class ActorResolver:
                 method = "role" if method == "group" else method
             mentions.append(Mention(span.start_char, span.end_char, span.text, actor, method))
 
+        mentions += self._located_groups(doc, mentions)
         mentions += self._missed_surnames(doc, mentions)
         mentions += self._unlabelled_names(doc, mentions, people)
         mentions += self._definite_descriptions(doc, mentions, day)
@@ -266,9 +274,17 @@ class ActorResolver:
         if any(c.dep_ == "appos" and c.i in person_tokens for c in head.children):
             return None  # "China's top diplomat, Wang Yi": the name is the mention
         head_is_role = head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and self.d.sector_of(head.text)
-        if head_is_role and span.root.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
-            phrase = span.doc[span.start:head.i + 1]  # "Russian forces", "Russian Foreign Ministry"
-            sector = self.d.sector_of(phrase.text)
+        first = span.root
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        if head_is_role and first.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
+            # "Russian forces", "Russian Foreign Ministry"; in "US and Chinese officials" each
+            # country's officials
+            between = span.doc[span.end:head.i]
+            coordinated = span.root.conjuncts and any(t.dep_ in ("cc", "conj") for t in between)
+            phrase = span.doc[span.start:head.i + 1] if not coordinated else None
+            phrase_text = phrase.text if phrase is not None else f"{span.text} {head.text}"
+            sector = self.d.sector_of(phrase_text)
             rank = self.d.rank_of(head.text)
             if rank and head.tag_ in ("NN", "NNP") and head.i == span.end:
                 holder = self._title_holder(code, rank, mentions, day)
@@ -283,9 +299,12 @@ class ActorResolver:
                 kind = "organisation"  # a body ("Foreign Ministry") or a group ("officials")
             else:
                 kind = "organisation" if head.lemma_ in ORGANISATION_WORDS else "person"
-            key = phrase.text if head.pos_ == "PROPN" else head.lemma_
-            return Actor(f"group:{code}:{sector}:{slug(key)}", phrase.text, kind, code, sector,
+            key = phrase_text if head.pos_ == "PROPN" else head.lemma_
+            return Actor(f"group:{code}:{sector}:{slug(key)}", phrase_text, kind, code, sector,
                          None if kind == "organisation" and head.pos_ == "PROPN" else head.text), "group"
+        if adjective and span.root.pos_ in ("NOUN", "PROPN") and span.root.dep_ in (
+                "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
+            return self.d.state(code), "dictionary"  # "the Albanians", "Palestinians and Israelis"
         if adjective:
             return None  # "Russian war", "Chinese proposals": a country named, not an actor acting
         return self.d.state(code), "dictionary"
@@ -299,6 +318,8 @@ class ActorResolver:
 
     @staticmethod
     def _phrase_span(span: Span) -> Span:
+        if span.root.conjuncts:
+            return span  # "US and Chinese officials": each modifier is its own mention
         head = phrase_head(span)
         start = min([t.i for t in head.lefts if t.dep_ == "det"] + [span.start])
         return span.doc[start:head.i + 1]
@@ -323,6 +344,36 @@ class ActorResolver:
                     break
         sector = self.d.sector_of(text)
         return Actor(f"org:{country or '-'}:{slug(text)}", text, "organisation", country, sector)
+
+    def _located_groups(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """"Rebels in the Ivory Coast", "students throughout Indonesia", "security forces in
+        Guinea": people named by role and placed in a country are that country's group."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found = []
+        for tok in doc:
+            if tok.pos_ != "NOUN" or tok.idx in covered or not tok.tag_.endswith("S"):
+                continue
+            sector = self.d.sector_of(tok.text)
+            if not sector:
+                continue
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "from", "of", "throughout", "across")):
+                obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+                if obj is None:
+                    continue
+                words = [t for t in obj.subtree if t.dep_ in ("compound", "pobj") or t.i == obj.i]
+                name = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+                code = self.d.country_of_word(name) or self.d.country_of_word(obj.text)
+                if code:
+                    start = tok.left_edge.i + (1 if tok.left_edge.dep_ == "det" else 0)
+                    start = max(start, tok.i - 4)
+                    span = doc[start:tok.i + 1]
+                    if any(t.idx in covered for t in span):
+                        span = doc[tok.i:tok.i + 1]
+                    actor = Actor(f"group:{code}:{sector}:{slug(tok.lemma_)}", f"{span.text} ({self.d.country_name(code)})",
+                                  "organisation", code, sector, tok.text)
+                    found.append(Mention(span.start_char, span.end_char, span.text, actor, "role"))
+                    break
+        return found
 
     @staticmethod
     def _missed_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -374,8 +425,8 @@ class ActorResolver:
             if tok.pos_ != "NOUN" or tok.idx in covered or not self.d.sector_of(tok.text):
                 continue
             det = [c for c in tok.lefts if c.dep_ == "det" and c.lower_ == "the"]
-            if not det:
-                continue
+            if not det or any(c.idx in covered for c in tok.lefts):
+                continue  # "the Turkish and Greek sides": the modifiers are mentions already
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is not None and nxt.pos_ == "PROPN":
                 continue  # "the spokesman Dmitry Peskov": the name is its own mention
@@ -395,17 +446,16 @@ class ActorResolver:
                 named = next((m for m in earlier if m.start <= c.idx < m.end), None)
                 codes.add(named.actor.country if named else self.d.country_of_word(c.text))
         codes.discard(None)
-        for m in reversed(earlier):
-            a = m.actor
-            if codes and a.country not in codes:
-                continue
+        candidates = [m.actor for m in reversed(earlier) if not codes or m.actor.country in codes]
+        # First the actor described the same way before ("the US official" ... "the US
+        # official"), then one whose title fits ("the official" after a named official).
+        for a in candidates:
+            if a.role and word in a.role.casefold() or not a.role and a.kind == "organisation" and word in a.name.casefold():
+                return a
             if rank and a.kind == "person" and a.role and self.d.rank_of(a.role) == rank:
                 return a
-            if a.role and word in a.role.casefold():
-                return a
+        for a in candidates:
             if word in GENERIC_PERSON_WORDS and a.kind == "person" and a.sector in ("GOV", "MIL", "IGO"):
-                return a
-            if not a.role and a.kind == "organisation" and word in a.name.casefold():
                 return a
         if named_only:
             return None

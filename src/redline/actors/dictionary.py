@@ -224,13 +224,42 @@ def _shipped(name: str) -> dict:
     return yaml.safe_load(resources.files("redline.data").joinpath(name).read_text(encoding="utf-8")) or {}
 
 
-def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
-    d = ActorDictionary()
+def plural_demonym(demonym: str) -> str:
+    """"Albanian" -> "Albanians"; "Swiss", "Chinese", "French" stay as they are."""
+    if demonym.endswith(("ese", "ss", "sh", "ch", "i", "s")):
+        return demonym
+    return demonym + "s"
+
+
+def add_country_facts(d: ActorDictionary) -> None:
+    """Every country's names from pycountry; demonyms, other spellings and capitals from
+    countryinfo (both ship their data). The curated countries.yaml is added after these."""
+    from countryinfo import all_countries
+
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)
             if value:
                 d.country_names[value] = country.alpha_3
+    for info in all_countries():
+        code = info.iso(3)
+        if not code or not pycountry.countries.get(alpha_3=code):
+            continue
+        for name in [info.name(), *(info.alt_spellings() or [])]:
+            if name and not (name.isupper() and len(name) <= 3):  # "AD", "AND": too easily a word
+                d.country_names.setdefault(name, code)
+        demonym = info.demonym()
+        if demonym:
+            d.adjectives.setdefault(demonym, code)
+            d.adjectives.setdefault(plural_demonym(demonym), code)
+        capital = info.capital()
+        if capital and capital[0].isupper():
+            d.capitals.setdefault(capital, code)
+
+
+def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
+    d = ActorDictionary()
+    add_country_facts(d)
     for name in ("countries.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
         d.add_file(_shipped(name))
     for path in extra:

@@ -26,7 +26,7 @@ from redline.nlp import doc_sentences, load_pipeline, make_docs
 from redline.store import ArticleRecord, Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 NLP_BATCH = 16
 
 
@@ -223,13 +223,14 @@ class Ingestor:
         """Parse the waiting English articles in one spaCy batch and store them."""
         if not self._pending:
             return
-        nlp = load_pipeline(self.settings.spacy_model, tuple(self.settings.actor_files))
+        nlp = load_pipeline(self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files))
         batch, self._pending = self._pending, []
         docs = make_docs(nlp, ((text, rec.published) for rec, text in batch))
         for (rec, _), doc in zip(batch, nlp.pipe(docs, batch_size=NLP_BATCH)):
             rec.sentences = doc_sentences(doc)
             rec.mentions = [m.as_record() for m in doc._.actor_mentions]
             rec.quotes = [q.as_record() for q in doc._.quotes]
+            rec.events = [e.as_record() for e in doc._.events]
             self._save(rec)
 
     def _save(self, rec: ArticleRecord) -> None:

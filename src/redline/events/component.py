@@ -1,0 +1,472 @@
+"""`redline_events`: PLOVER events from the parse — who did what to whom, when and where,
+and whether it happened at all.
+
+A trigger (verb or noun of data/events.yaml) takes its source and target from the
+dependency parse, resolved through `doc._.actor_mentions` (a person codes as their country
+and sector). Everything above the trigger in the parse decides what the event is worth:
+"not", "refrained from", "no indication that" negate it; "will", "plans to" make it future;
+"if", "could", "is considering", "warned ... to" make it hypothetical; reported speech and
+quotes make it alleged and attributed to their speaker. Results: `doc._.events`.
+
+    nlp.add_pipe("redline_events")   # after "redline_quotes"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from redline.actors.component import Mention
+from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary
+from redline.events.dates import resolve
+from redline.events.places import Place, resolve_place
+from redline.events.rules import EventRules, Rule, cached_rules
+from redline.nlp import sentence_of
+from redline.quotes import Quote, cue_words
+
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=None)
+
+# Dependency labels that stay inside one noun phrase when collecting an argument's actors.
+NP_LABELS = {"compound", "amod", "poss", "nmod", "conj", "appos", "det", "cc", "nummod", "case", "quantmod"}
+# Labels along which a verb above the trigger governs it (its clause, not its subject).
+# (A relative clause has a status of its own: "a plan, which Putin welcomed".)
+CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "dobj", "conj", "oprd"}
+# Verbs whose object noun is the event itself ("began its invasion", "stepped up attacks").
+LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "launch", "carry", "conduct", "hold",
+               "mount", "stage", "resume", "expand", "announce", "order"}
+MODALS_HYPOTHETICAL = {"could", "might", "may", "would", "should", "can"}
+MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+FIRST_PERSON = {"we", "us", "our", "i"}
+# Verbal acts whose target is often named in the clause they govern.
+EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
+THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
+MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
+
+
+@dataclass
+class Event:
+    event_type: str
+    mode: str | None
+    source: list[Actor]
+    target: list[Actor]
+    date: dt.date | None
+    date_precision: str
+    date_text: str | None
+    location: Place | None
+    negated: bool
+    modality: str
+    attributed_to: Actor | None
+    evidence: str
+    trigger: str
+    start: int          # the evidence sentence in the clean text
+    end: int
+    trigger_start: int
+    trigger_end: int
+    quad_class: str
+    intensity: float
+    confidence: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def plover_type(self) -> str:
+        """The PLOVER category: a cooperative act announced for the future is, in PLOVER's
+        codebook, an AGREE (a commitment); Redline keeps the act itself in `event_type`."""
+        cooperative = self.quad_class in ("verbal-cooperation", "material-cooperation")
+        return "AGREE" if cooperative and self.modality == "future" and not self.negated else self.event_type
+
+    def as_record(self) -> dict:
+        actor = lambda a: {"name": a.name, "country": a.country, "sector": a.sector}  # noqa: E731
+        return {
+            "event_type": self.event_type, "mode": self.mode,
+            "source": [actor(a) for a in self.source], "target": [actor(a) for a in self.target],
+            "date": self.date, "date_precision": self.date_precision, "date_text": self.date_text,
+            "location": self.location.as_record() if self.location else None,
+            "negated": self.negated, "modality": self.modality,
+            "attributed_to": actor(self.attributed_to) if self.attributed_to else None,
+            "evidence": self.evidence, "trigger": self.trigger, "start_char": self.start, "end_char": self.end,
+            "trigger_start": self.trigger_start, "trigger_end": self.trigger_end,
+            "quad_class": self.quad_class, "intensity": self.intensity, "confidence": self.confidence,
+        }
+
+
+@Language.factory("redline_events", default_config={"rule_files": []})
+def make_event_coder(nlp: Language, name: str, rule_files: list[str]) -> "EventCoder":
+    return EventCoder(cached_rules(tuple(rule_files)), cached_dictionary(()))
+
+
+class EventCoder:
+    def __init__(self, rules: EventRules, dictionary: ActorDictionary):
+        self.rules = rules
+        self.d = dictionary
+        self.speech = cue_words()[0]
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions: list[Mention] = doc._.actor_mentions or []
+        quotes: list[Quote] = doc._.quotes or []
+        by_token = {}
+        for m in sorted(mentions, key=lambda m: m.end - m.start):  # the narrowest mention of a token wins
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            for tok in span or []:
+                by_token.setdefault(tok.i, m)
+        published = doc._.published
+        events: list[Event] = []
+        for tok in doc:
+            table = self.rules.verbs if tok.pos_ in ("VERB", "AUX") else self.rules.nouns if tok.pos_ == "NOUN" else None
+            if table is self.rules.nouns and any(e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in events):
+                continue  # "provide aid", "asked China for assistance": the verb's event already says it
+            for rule in (table or {}).get(tok.lemma_.lower(), []):
+                event = self._code(tok, rule, by_token, mentions, quotes, published)
+                if event is not None:
+                    key = (event.event_type, event.start, tuple(a.id for a in event.source), tuple(a.id for a in event.target))
+                    if not any((e.event_type, e.start, tuple(a.id for a in e.source), tuple(a.id for a in e.target)) == key
+                               for e in events):
+                        events.append(event)
+                    break
+        events += self._modal_requests(doc, by_token, quotes, published, events)
+        events.sort(key=lambda e: e.trigger_start)
+        doc._.events = events
+        return doc
+
+    def _modal_requests(self, doc: Doc, by_token, quotes, published, events) -> list[Event]:
+        """"The administration declared that China must drop barriers": a demand (REQUEST)
+        by the speaker of whoever "must"."""
+        found = []
+        kind = self.rules.types["REQUEST"]
+        for tok in doc:
+            if tok.lower_ not in self.rules.request_modals or tok.dep_ != "aux":
+                continue
+            clause = tok.head
+            speech = clause.head
+            if clause.dep_ != "ccomp" or speech.lemma_ not in self.speech or any(e.trigger_start == speech.idx for e in events):
+                continue
+            source = self._actors_of(self._subject(speech), by_token, quotes)
+            target = self._actors_of(self._subject(clause), by_token, quotes)
+            if not source or not target:
+                continue
+            sent = sentence_of(speech)
+            negated, modality, attributed = self._status(speech, None, quotes, by_token)
+            when = self._date(speech, sent, published, future=False)
+            found.append(Event(
+                event_type="REQUEST", mode=None, source=source, target=target,
+                date=when[0], date_precision=when[1], date_text=when[2], location=None,
+                negated=negated, modality=modality, attributed_to=attributed,
+                evidence=sent.text.strip(), trigger=f"{speech.text} ... {tok.text}",
+                start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+                trigger_start=speech.idx, trigger_end=speech.idx + len(speech),
+                quad_class=kind.quad, intensity=kind.intensity, confidence=0.6,
+            ))
+        return found
+
+    # -- one trigger ----------------------------------------------------------------------------
+    def _code(self, tok: Token, rule: Rule, by_token, mentions, quotes, published) -> Event | None:
+        if not self._rule_fits(tok, rule, by_token):
+            return None
+        source, target = self._arguments(tok, rule, by_token, mentions, quotes)
+        if not source or (rule.requires_target and not target):
+            return None  # PLOVER events need a source actor
+        target = [a for a in target if a.id not in {s.id for s in source}]
+        sent = sentence_of(tok)
+        negated, modality, attributed = self._status(tok, rule, quotes, by_token)
+        when = self._date(tok, sent, published, future=modality == "future")
+        where = self._place(tok, sent, rule)
+        kind = self.rules.types[rule.event_type]
+        mode = rule.mode or self._mode(tok, kind.modes)
+        if rule.event_type == "CONSULT" and rule.mode == "visit" and not target and where and where.country \
+                and where.country not in {a.country for a in source}:
+            target = [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts
+        if rule.event_type == "CONSULT" and mode is None and where and where.country and \
+                where.country not in {a.country for a in source + target}:
+            mode = "third-party"
+        confidence = 0.5 + 0.15 * bool(target) + 0.15 * (not rule.nominal) + \
+            0.1 * all(a.kind != "organisation" or a.country for a in source) - 0.1 * (modality != "asserted")
+        return Event(
+            event_type=rule.event_type, mode=mode, source=source, target=target,
+            date=when[0], date_precision=when[1], date_text=when[2], location=where,
+            negated=negated, modality=modality, attributed_to=attributed,
+            evidence=sent.text.strip(), trigger=tok.text,
+            start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+            trigger_start=tok.idx, trigger_end=tok.idx + len(tok),
+            quad_class=kind.quad, intensity=kind.intensity, confidence=round(min(confidence, 0.95), 2),
+        )
+
+    def _rule_fits(self, tok: Token, rule: Rule, by_token) -> bool:
+        children = list(tok.children)
+        if rule.particle:
+            parts = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "agent", "dative")}
+            following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+            if rule.particle not in parts and following != rule.particle:
+                return False
+        objects = [c for c in children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        if rule.nominal:
+            objects = [c for c in children if c.dep_ in ("compound", "amod")] + [tok]
+        object_words = {t.lower_ for o in objects for t in o.subtree} | {t.lemma_.lower() for o in objects for t in o.subtree}
+        if rule.object_not & object_words:
+            return False  # "did not provide details": not aid
+        if rule.object_words and not (rule.object_words & object_words or
+                                      any(" " in w and w in " ".join(t.lower_ for o in objects for t in o.subtree)
+                                          for w in rule.object_words)):
+            return False
+        if rule.mentions:
+            around = {t.lower_ for c in children if c.dep_ in ("nsubj", "nsubjpass", "dobj") for t in c.subtree}
+            if not rule.mentions & around:
+                return False
+        if rule.requires_modifier:
+            mods = {c.lower_ for c in children if c.dep_ in ("amod", "compound", "nmod", "poss")} | \
+                   {c.lemma_.lower() for c in children if c.dep_ in ("amod", "compound", "nmod", "poss")}
+            if not rule.requires_modifier & mods:
+                return False
+        if rule.requires_joint:
+            subject = [c for c in (tok.head.children if rule.nominal else children) if c.dep_ == "nsubj"]
+            joint = any(c.lower_ in ("joint", "combined", "bilateral") for c in tok.subtree) or \
+                any(c.lower_ in ("joint", "combined") for o in objects for c in o.subtree) or \
+                any(s.conjuncts for s in subject)
+            if not joint:
+                return False
+        if rule.object_kind:
+            obj = objects[0] if objects and not rule.nominal else None
+            actors = self._actors_of(obj, by_token) if obj is not None else []
+            kinds = {a.kind for a in actors}
+            is_place = obj is not None and (obj.ent_type_ in PLACE_LABELS or obj.text in self.d.capitals
+                                            or obj.text in self.d.country_names)
+            ok = {
+                "person": "person" in kinds,
+                "actor": bool(actors),
+                "thing": obj is not None and not actors,
+                "none": obj is None,
+                "place": is_place,
+                "actor_or_place": bool(actors) or is_place,
+                "place_or_person": is_place or "person" in kinds,
+                "forces": obj is None or bool(MILITARY_WORDS & {t.lower_ for t in obj.subtree}),
+                "nonmaterial": obj is not None and not self._mode(tok, self.rules.types["AID"].modes),
+            }.get(rule.object_kind, True)
+            if not ok:
+                return False
+        return True
+
+    # -- actors ---------------------------------------------------------------------------------
+    def _actors_of(self, token: Token | None, by_token, quotes=None) -> list[Actor]:
+        """The actors an argument names: its head's mention, else the mentions in its noun phrase."""
+        if token is None:
+            return []
+        found: list[Actor] = []
+        heads = [token] + [c for c in token.conjuncts]
+        for head in heads:
+            if head.lower_ in THIRD_PERSON:
+                found += self._antecedent(head, by_token, quotes)
+                continue
+            if head.lower_ in FIRST_PERSON and quotes is not None:
+                speaker = next((q.speaker for q in quotes if q.start <= head.idx < q.end and q.speaker), None)
+                if speaker is not None:
+                    found.append(speaker)
+                continue
+            if head.i in by_token:
+                found.append(by_token[head.i].actor)
+                # "US and Chinese officials": coordinated modifiers each name an actor
+                for mod in (c for c in head.children if c.dep_ in ("amod", "compound", "nmod") and c.conjuncts):
+                    found += [by_token[t.i].actor for t in (mod, *mod.conjuncts) if t.i in by_token]
+                continue
+            stack = [c for c in head.children if c.dep_ in NP_LABELS]
+            while stack:
+                t = stack.pop()
+                if t.i in by_token:
+                    found.append(by_token[t.i].actor)
+                stack.extend(c for c in t.children if c.dep_ in NP_LABELS)
+        unique: dict[str, Actor] = {}
+        for a in found:
+            unique.setdefault(a.id, a)
+        return list(unique.values())
+
+    def _antecedent(self, pronoun: Token, by_token, quotes) -> list[Actor]:
+        """"Russia said it would resume ...": the speaker; else the nearest fitting actor before."""
+        wants_person = pronoun.lower_ in ("he", "she", "him", "her", "his")
+        for a in pronoun.ancestors:
+            if a.pos_ in ("VERB", "AUX") and a.lemma_ in self.speech:
+                subj = [c for c in a.children if c.dep_ == "nsubj" and c.i != pronoun.i]
+                if subj and subj[0].lower_ not in THIRD_PERSON:
+                    speakers = self._actors_of(subj[0], by_token, quotes)
+                    fitting = [x for x in speakers if (x.kind == "person") == wants_person]
+                    if fitting:
+                        return fitting[:1]
+                break
+        sent = sentence_of(pronoun)
+        start = sentence_of(pronoun.doc[sent.start - 1]).start if sent.start > 0 else sent.start
+        for i in range(pronoun.i - 1, start - 1, -1):
+            m = by_token.get(i)
+            if m is not None and (m.actor.kind == "person") == wants_person:
+                return [m.actor]
+        return []
+
+    def _arguments(self, tok: Token, rule: Rule, by_token, mentions, quotes) -> tuple[list[Actor], list[Actor]]:
+        children = list(tok.children)
+        if rule.nominal:
+            source_tokens = [c for c in children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+            source = [a for t in source_tokens for a in self._actors_of(t, by_token, quotes)]
+            for prep in (c for c in children if c.dep_ == "prep" and c.lower_ == "by"):
+                source += [a for o in prep.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+            target = []
+            for prep in (c for c in children if c.dep_ == "prep"):
+                objs = [o for o in prep.children if o.dep_ == "pobj"]
+                if prep.lower_ == "between":  # "a meeting between US and Chinese officials"
+                    source += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
+                elif prep.lower_ in (rule.target_preps or ("of", "to", "against", "on", "with")):
+                    target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
+            if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
+                # "Russia began its invasion", "stepped up attacks": the verb's subject acts
+                subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+                source = self._actors_of(subj[0], by_token, quotes) if subj else []
+        else:
+            subj = self._subject(tok)
+            source = self._actors_of(subj, by_token, quotes)
+            target = []
+            for c in children:
+                if c.dep_ in ("dobj", "obj", "dative"):
+                    target += self._actors_of(c, by_token, quotes)
+                elif c.dep_ == "nsubjpass":
+                    target += self._actors_of(c, by_token, quotes)
+                elif c.dep_ == "agent":
+                    source += [a for o in c.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+                elif c.dep_ == "prep" and c.lower_ in (rule.target_preps or ()):
+                    target += [a for o in c.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+                if c.dep_ in ("dobj", "obj"):  # "provide weapons to Russia"
+                    for prep in (p for p in c.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ())):
+                        target += [a for o in prep.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+            if rule.swap:
+                source, target = target, source
+            if not target and rule.event_type in EMBEDDING_TYPES:
+                # "promised to continue military aid to Mozambique", "demanded that the United
+                # States match ...": the target is in the clause the trigger governs
+                target = self._embedded_target(tok, by_token, quotes, exclude={a.id for a in source})
+        dedup = lambda xs: list({a.id: a for a in xs}.values())  # noqa: E731
+        return dedup(source), dedup(target)
+
+    def _embedded_target(self, tok: Token, by_token, quotes, exclude: set[str]) -> list[Actor]:
+        for clause in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
+            for t in clause.subtree:
+                if t.dep_ in ("dobj", "pobj", "nsubj", "dative") and t.i != tok.i:
+                    if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from"):
+                        continue
+                    found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in exclude]
+                    if found:
+                        return found
+        return []
+
+    @staticmethod
+    def _subject(tok: Token) -> Token | None:
+        """The subject of a verb, or of the verb it shares one with ("agreed to cooperate")."""
+        t = tok
+        for _ in range(6):
+            subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
+            if subj:
+                return subj[0]
+            # "refrained from condemning", "not interested in providing": climb to the verb
+            if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acomp") and t.head.i != t.i:
+                t = t.head
+            else:
+                return None
+        return None
+
+    # -- negation, modality, attribution ------------------------------------------------------------
+    def _status(self, tok: Token, rule: Rule, quotes: list[Quote], by_token) -> tuple[bool, str, Actor | None]:
+        negated = any(c.dep_ == "neg" for c in tok.children) or \
+            any(c.lower_ in self.rules.negating_determiners for c in tok.children if c.dep_ == "det")
+        future = hypothetical = alleged = False
+        for aux in (c for c in tok.children if c.dep_ in ("aux", "auxpass")):
+            future |= aux.lower_ in MODALS_FUTURE
+            hypothetical |= aux.lower_ in MODALS_HYPOTHETICAL
+        hypothetical |= any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children)
+        alleged |= any(c.lower_ in self.rules.alleged for c in tok.children if c.dep_ == "advmod")
+        reported = None
+        child, head = tok, tok.head
+        # spaCy makes a new Token object on each access: compare positions, never identity
+        while head.i != child.i and child.dep_ in CLAUSE_LABELS | {"ROOT"}:
+            if child.dep_ == "ROOT":
+                break
+            lemma = head.lemma_.lower()
+            if head.pos_ in ("VERB", "AUX") and lemma in self.speech and child.dep_ in ("ccomp", "conj", "xcomp", "parataxis"):
+                reported = head
+                negated |= lemma in self.rules.negators  # "the Kremlin denied seeking help"
+                break  # what a speaker said: negation above the speech verb is not the event's
+            if lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children):
+                negated = True
+            if head.pos_ == "NOUN" and (lemma in self.rules.negating_nouns) and \
+                    any(c.lower_ in self.rules.negating_determiners for c in head.children):
+                negated = True
+            governs = head.pos_ in ("VERB", "AUX", "ADJ")  # "plans to visit", not "a peace plan"
+            if governs and lemma in self.rules.future or any(c.lower_ in MODALS_FUTURE for c in head.children if c.dep_ == "aux"):
+                future = True
+            if governs and lemma in self.rules.hypothetical or any(
+                    c.lower_ in MODALS_HYPOTHETICAL for c in head.children if c.dep_ == "aux"):
+                hypothetical = True
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in head.children):
+                hypothetical = True
+            child, head = head, head.head
+        attributed = None
+        for q in quotes:
+            if q.start <= tok.idx < q.end and q.speaker is not None:
+                attributed = q.speaker
+                break
+        if attributed is None and reported is not None:  # the speech verb's own subject
+            speakers = self._actors_of(self._subject(reported), by_token, quotes)
+            attributed = speakers[0] if speakers else None
+        if attributed is not None or reported is not None:
+            alleged = True
+            # "said it would resume": a future reported in the past tense
+            if any(c.lower_ == "would" for c in tok.children if c.dep_ == "aux") and not any(
+                    c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+                hypothetical, future = False, True
+        modality = "hypothetical" if hypothetical else "future" if future else "alleged" if alleged else "asserted"
+        return negated, modality, attributed
+
+    # -- date, place, mode -------------------------------------------------------------------------
+    def _date(self, tok: Token, sent: Span, published: dt.date | None, future: bool) -> tuple:
+        fallback = (published, "unknown", None)
+        if published is None:
+            return (None, "unknown", None)
+        for ent in (e for e in tok.doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end):
+            if self._governed_by(ent.root, tok):
+                found = resolve(ent.text, published, future=future)
+                if found:
+                    return (found.date, found.precision, found.text)
+        return fallback
+
+    @staticmethod
+    def _governed_by(token: Token, trigger: Token) -> bool:
+        """Is `token` a modifier of the trigger's own clause, not of another verb above or beside it?"""
+        t = token
+        while t.head.i != t.i:
+            t = t.head
+            if t.i == trigger.i:
+                return True
+            if t.pos_ in ("VERB", "AUX"):
+                return False
+        return False
+
+    def _place(self, tok: Token, sent: Span, rule: Rule) -> Place | None:
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in PLACE_PREPS | {"to"}):
+            if prep.lower_ == "to" and not (rule.event_type == "CONSULT"):
+                continue
+            for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                span = next((e for e in tok.doc.ents if e.start <= obj.i < e.end and e.label_ in PLACE_LABELS | {"ORG"}), None)
+                text = span.text if span is not None else obj.text
+                if span is not None or obj.text in self.d.capitals or obj.text in self.d.country_names:
+                    return resolve_place(text, self.d)
+        if rule.event_type == "CONSULT":
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                if obj.text in self.d.capitals or obj.ent_type_ in PLACE_LABELS:
+                    return resolve_place(obj.text, self.d)
+        return None
+
+    @staticmethod
+    def _mode(tok: Token, modes: dict[str, list[str]]) -> str | None:
+        words = {t.lower_ for t in tok.subtree} | {t.lemma_.lower() for t in tok.subtree} | {tok.head.lower_}
+        text = " ".join(t.lower_ for t in tok.subtree)
+        for mode, cues in modes.items():
+            if any((w in words) if " " not in w else (w in text) for w in cues):
+                return mode
+        return None
