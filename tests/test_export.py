@@ -45,13 +45,36 @@ def test_quotes_jsonl_has_the_contract_fields(run_cli, example_db, tmp_path):
         assert row["text"] in row["sentence"] or row["kind"] != "indirect"
 
 
-@pytest.mark.parametrize("dataset", ["events"])
-def test_datasets_of_later_stages_export_as_empty_files(run_cli, example_db, tmp_path, dataset):
-    for fmt in ("jsonl", "csv", "parquet"):
-        out = tmp_path / f"{dataset}.{fmt}"
-        result = run_cli("export", dataset, "-f", fmt, "-o", out, "--db", example_db)
-        assert result.exit_code == 0 and out.exists()
-    assert (tmp_path / f"{dataset}.jsonl").read_text() == ""
+EVENT_FIELDS = {
+    "id", "article_id", "event_type", "mode", "source", "target", "date", "date_precision", "date_text",
+    "location", "negated", "modality", "attributed_to", "evidence", "trigger", "start", "end",
+    "quad_class", "intensity", "confidence",
+}
+
+
+def test_events_export_has_the_contract_fields(run_cli, example_db, tmp_path):
+    out = tmp_path / "e.jsonl"
+    assert run_cli("export", "events", "-o", out, "--db", example_db).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows
+    for row in rows:
+        assert EVENT_FIELDS <= set(row)
+        assert row["modality"] in {"asserted", "future", "hypothetical", "alleged"}
+        assert row["date_precision"] in {"day", "month", "year", "unknown"}
+        assert row["source"] and all({"name", "country", "sector"} == set(a) for a in row["source"])
+        assert -10 <= row["intensity"] <= 10
+    for fmt in ("csv", "parquet"):
+        assert run_cli("export", "events", "-f", fmt, "-o", tmp_path / f"e.{fmt}", "--db", example_db).exit_code == 0
+
+
+def test_empty_dataset_exports_as_an_empty_file(run_cli, tmp_path):
+    db = tmp_path / "empty.duckdb"
+    text = tmp_path / "a.txt"
+    text.write_text("Rain fell across the north of the country on Sunday, forecasters said.\n")
+    assert run_cli("ingest", text, "--db", db, "--quiet").exit_code == 0
+    out = tmp_path / "e.jsonl"
+    assert run_cli("export", "events", "-o", out, "--db", db).exit_code == 0
+    assert out.read_text() == ""
 
 
 def test_unknown_dataset_or_format_is_a_clear_error(run_cli, example_db, tmp_path):

@@ -233,6 +233,29 @@ def quotes_command(
         out.print(f"            — {r['article_id']}", markup=False)
 
 
+@app.command("events")
+def events_command(
+    event_type: Optional[str] = typer.Option(None, "--type", help="A PLOVER type (AID, CONSULT, ASSAULT ...)."),
+    country: Optional[str] = typer.Option(None, help="Events with this country (ISO3) as source or target."),
+    all_: bool = typer.Option(False, "--all", help="Also negated, future, hypothetical and alleged events."),
+    limit: int = typer.Option(50, help="At most this many events."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Who did what to whom: coded events with their evidence sentence (asserted ones unless --all)."""
+    with _open(_settings(config, db)) as store:
+        rows = store.find_events(event_type=event_type, country=country, asserted_only=not all_, limit=limit)
+    for r in rows:
+        who = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in xs or []) or "-"  # noqa: E731
+        flags = [r["modality"]] + (["NEGATED"] if r["negated"] else [])
+        if r["attributed_to"]:
+            flags.append(f"per {r['attributed_to']['name']}")
+        when = f"{r['date']}" + ("?" if r["date_precision"] == "unknown" else "")
+        kind = r["event_type"] + (f"/{r['mode']}" if r["mode"] else "")
+        out.print(f"{when:11} {kind:22} {who(r['source'])} -> {who(r['target'])}  [{', '.join(flags)}]", markup=False)
+        out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
+
+
 @app.command()
 def summary(db: Optional[Path] = DbOption, config: Optional[Path] = ConfigOption) -> None:
     """What the database holds: articles, outlets, dates, languages, furniture removed."""

@@ -19,15 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
 from redline.nlp import sentence_of
+from redline.yamlfiles import shipped
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -66,7 +65,7 @@ class Quote:
 
 @lru_cache(maxsize=1)
 def cue_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = yaml.safe_load(resources.files("redline.data").joinpath("quotes.yaml").read_text(encoding="utf-8"))
+    data = shipped("quotes.yaml")
     return frozenset(data["speech"]), frozenset(data["framing"])
 
 

@@ -382,6 +382,20 @@ class Store:
             [v for _, v in conditions if v] + [limit],
         )
 
+    def find_events(self, event_type: str | None = None, country: str | None = None,
+                    asserted_only: bool = True, limit: int = 50) -> list[dict]:
+        conditions = ["e.event_type = ?" if event_type else None,
+                      "(list_contains(list_transform(e.source, lambda x: x.country), ?) OR "
+                      "list_contains(list_transform(e.target, lambda x: x.country), ?))" if country else None,
+                      "e.modality = 'asserted' AND NOT e.negated" if asserted_only else None]
+        params = ([event_type] if event_type else []) + ([country, country] if country else [])
+        where = " AND ".join(c for c in conditions if c) or "true"
+        return self.query(
+            f"""SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE {where} ORDER BY e.date NULLS LAST, e.article_id, e.start_char LIMIT ?""",
+            params + [limit],
+        )
+
     def outlet_line_articles(self, outlet: str, lines: set[str]) -> dict[str, set[str]]:
         """For each of these short lines, the stored articles of `outlet` that carry it."""
         if not lines:

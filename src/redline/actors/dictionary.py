@@ -11,12 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 import pycountry
 import yaml
+
+from redline.yamlfiles import read_yaml, shipped
 
 
 @dataclass(frozen=True)
@@ -220,10 +221,6 @@ def _date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _shipped(name: str) -> dict:
-    return yaml.safe_load(resources.files("redline.data").joinpath(name).read_text(encoding="utf-8")) or {}
-
-
 def plural_demonym(demonym: str) -> str:
     """"Albanian" -> "Albanians"; "Swiss", "Chinese", "French" stay as they are."""
     if demonym.endswith(("ese", "ss", "sh", "ch", "i", "s")):
@@ -261,10 +258,10 @@ def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
     d = ActorDictionary()
     add_country_facts(d)
     for name in ("countries.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
-        d.add_file(_shipped(name))
+        d.add_file(shipped(name))
     for path in extra:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = read_yaml(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as err:
             raise ValueError(f"{path}: cannot read actor file ({' '.join(str(err).split())})") from None
         if not isinstance(data, dict):

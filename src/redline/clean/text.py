@@ -24,9 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
 from redline.store import RemovedLine
+from redline.yamlfiles import read_yaml
 
 # A sentence ends in . ! ? … (or : before a quote), maybe followed by closing quotes/brackets.
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -57,7 +56,7 @@ def load_furniture_rules(extra: Iterable[str | Path] = ()) -> FurnitureRules:
     sources += [Path(p).read_text(encoding="utf-8") for p in extra]
     patterns: list[tuple[str, re.Pattern]] = []
     for source in sources:
-        data = yaml.safe_load(source) or {}
+        data = read_yaml(source) or {}
         for reason, regexes in (data.get("reasons") or {}).items():
             for regex in regexes:
                 patterns.append((reason, re.compile(regex, re.IGNORECASE)))

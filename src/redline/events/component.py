@@ -33,8 +33,9 @@ if not Doc.has_extension("events"):
 # Dependency labels that stay inside one noun phrase when collecting an argument's actors.
 NP_LABELS = {"compound", "amod", "poss", "nmod", "conj", "appos", "det", "cc", "nummod", "case", "quantmod"}
 # Labels along which a verb above the trigger governs it (its clause, not its subject).
-# (A relative clause has a status of its own: "a plan, which Putin welcomed".)
-CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "dobj", "conj", "oprd"}
+# A noun's complement clause ("no indication that ...") is governed by it; a relative clause
+# ("a plan, which Putin welcomed") has a status of its own.
+CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "dobj", "conj", "oprd", "acl"}
 # Verbs whose object noun is the event itself ("began its invasion", "stepped up attacks").
 LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "launch", "carry", "conduct", "hold",
                "mount", "stage", "resume", "expand", "announce", "order"}
@@ -47,6 +48,20 @@ FIRST_PERSON = {"we", "us", "our", "i"}
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
+
+
+def noun_phrase(token: Token) -> list[Token]:
+    """The words of a noun phrase without its clauses and long attachments ("the port of Odesa",
+    not "... with corn, the first cargo to leave under the agreement")."""
+    out, stack = [], [token]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in NP_LABELS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == token.i) or \
+                    (c.dep_ == "pobj" and t.dep_ == "prep"):
+                stack.append(c)
+    return out
 
 
 @dataclass
@@ -168,11 +183,17 @@ class EventCoder:
         if not self._rule_fits(tok, rule, by_token):
             return None
         source, target = self._arguments(tok, rule, by_token, mentions, quotes)
+        # An actor with no country is kept only when it is a person with a title ("President
+        # X"); a ship's name or a dateline city is no actor of an event.
+        source = [a for a in source if a.country or (a.kind == "person" and a.role)]
+        target = [a for a in target if a.country or (a.kind == "person" and a.role)]
         if not source or (rule.requires_target and not target):
             return None  # PLOVER events need a source actor
         target = [a for a in target if a.id not in {s.id for s in source}]
         sent = sentence_of(tok)
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
+        if modality == "unsaid":
+            return None  # "Russia did not say it would attack the ships": nobody claimed it
         when = self._date(tok, sent, published, future=modality == "future")
         where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
@@ -198,18 +219,20 @@ class EventCoder:
     def _rule_fits(self, tok: Token, rule: Rule, by_token) -> bool:
         children = list(tok.children)
         if rule.particle:
-            parts = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "agent", "dative")}
+            # "called on China", "pulled out of", "hand over": right after the verb or its object
+            near = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "agent", "dative") and c.i - tok.i <= 3}
             following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
-            if rule.particle not in parts and following != rule.particle:
+            if rule.particle not in near and following != rule.particle:
                 return False
         objects = [c for c in children if c.dep_ in ("dobj", "obj", "nsubjpass")]
         if rule.nominal:
             objects = [c for c in children if c.dep_ in ("compound", "amod")] + [tok]
-        object_words = {t.lower_ for o in objects for t in o.subtree} | {t.lemma_.lower() for o in objects for t in o.subtree}
+        object_tokens = [t for o in objects for t in noun_phrase(o)]
+        object_words = {t.lower_ for t in object_tokens} | {t.lemma_.lower() for t in object_tokens}
         if rule.object_not & object_words:
             return False  # "did not provide details": not aid
         if rule.object_words and not (rule.object_words & object_words or
-                                      any(" " in w and w in " ".join(t.lower_ for o in objects for t in o.subtree)
+                                      any(" " in w and w in " ".join(t.lower_ for t in object_tokens)
                                           for w in rule.object_words)):
             return False
         if rule.mentions:
@@ -364,6 +387,8 @@ class EventCoder:
             subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
             if subj:
                 return subj[0]
+            if any(c.dep_ == "nsubjpass" for c in t.children):
+                return None  # passive: the actor is in "by ...", not in a clause above
             # "refrained from condemning", "not interested in providing": climb to the verb
             if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acomp") and t.head.i != t.i:
                 t = t.head
@@ -390,6 +415,8 @@ class EventCoder:
             lemma = head.lemma_.lower()
             if head.pos_ in ("VERB", "AUX") and lemma in self.speech and child.dep_ in ("ccomp", "conj", "xcomp", "parataxis"):
                 reported = head
+                if any(c.dep_ == "neg" for c in head.children):
+                    return negated, "unsaid", None
                 negated |= lemma in self.rules.negators  # "the Kremlin denied seeking help"
                 break  # what a speaker said: negation above the speech verb is not the event's
             if lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 import yaml
+
+from redline.yamlfiles import read_yaml, shipped
 
 QUADS = {"verbal-cooperation", "material-cooperation", "verbal-conflict", "material-conflict"}
 
@@ -101,11 +102,10 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
 
 def load_rules(extra: Iterable[str | Path] = ()) -> EventRules:
     rules = EventRules()
-    shipped = resources.files("redline.data").joinpath("events.yaml").read_text(encoding="utf-8")
-    rules.add(yaml.safe_load(shipped), "events.yaml")
+    rules.add(shipped("events.yaml"), "events.yaml")
     for path in extra:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = read_yaml(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as err:
             raise ValueError(f"{path}: cannot read event rules ({' '.join(str(err).split())})") from None
         rules.add(data, str(path))

