@@ -38,7 +38,11 @@ NP_LABELS = {"compound", "amod", "poss", "nmod", "conj", "appos", "det", "cc", "
 CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "dobj", "conj", "oprd", "acl"}
 # Verbs whose object noun is the event itself ("began its invasion", "stepped up attacks").
 LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "launch", "carry", "conduct", "hold",
-               "mount", "stage", "resume", "expand", "announce", "order"}
+               "mount", "stage", "resume", "expand", "announce", "order", "open", "complete", "issue", "speed",
+               "make", "file", "lodge", "deliver"}
+# "Tens of thousands of students", "members of the group": the people are in the "of" phrase.
+QUANTITY_HEADS = {"tens", "thousands", "hundreds", "dozens", "scores", "millions", "group", "groups", "members",
+                  "member", "some", "most", "many", "one", "two", "three", "part", "number", "majority", "delegation"}
 MODALS_HYPOTHETICAL = {"could", "might", "may", "would", "should", "can"}
 MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
@@ -90,10 +94,16 @@ class Event:
 
     @property
     def plover_type(self) -> str:
-        """The PLOVER category: a cooperative act announced for the future is, in PLOVER's
-        codebook, an AGREE (a commitment); Redline keeps the act itself in `event_type`."""
-        cooperative = self.quad_class in ("verbal-cooperation", "material-cooperation")
-        return "AGREE" if cooperative and self.modality == "future" and not self.negated else self.event_type
+        """The PLOVER category: in PLOVER's codebook a cooperative act announced for the future
+        is an AGREE (a commitment) and a coercive one a THREATEN; Redline keeps the act itself
+        in `event_type` and its status in `modality`."""
+        if self.negated or self.modality != "future":
+            return self.event_type
+        if self.quad_class in ("verbal-cooperation", "material-cooperation"):
+            return "AGREE"
+        if self.quad_class == "material-conflict":
+            return "THREATEN"  # "plans to impose restrictions", "will extend the curfew"
+        return self.event_type
 
     def as_record(self) -> dict:
         actor = lambda a: {"name": a.name, "country": a.country, "sector": a.sector}  # noqa: E731
@@ -251,6 +261,9 @@ class EventCoder:
                 any(s.conjuncts for s in subject)
             if not joint:
                 return False
+        if rule.requires_future and not any(
+                a.lower_ in MODALS_FUTURE | {"would"} for c in children if c.dep_ == "ccomp" for a in c.children if a.dep_ == "aux"):
+            return False
         if rule.object_kind:
             obj = objects[0] if objects and not rule.nominal else None
             actors = self._actors_of(obj, by_token) if obj is not None else []
@@ -267,6 +280,7 @@ class EventCoder:
                 "place_or_person": is_place or "person" in kinds,
                 "forces": obj is None or bool(MILITARY_WORDS & {t.lower_ for t in obj.subtree}),
                 "nonmaterial": obj is not None and not self._mode(tok, self.rules.types["AID"].modes),
+                "clause": any(c.dep_ == "ccomp" for c in children),
             }.get(rule.object_kind, True)
             if not ok:
                 return False
@@ -279,6 +293,7 @@ class EventCoder:
             return []
         found: list[Actor] = []
         heads = [token] + [c for c in token.conjuncts]
+        heads = [h2 for h in heads for h2 in self._through_quantity(h)]
         for head in heads:
             if head.lower_ in THIRD_PERSON:
                 found += self._antecedent(head, by_token, quotes)
@@ -300,10 +315,25 @@ class EventCoder:
                 if t.i in by_token:
                     found.append(by_token[t.i].actor)
                 stack.extend(c for c in t.children if c.dep_ in NP_LABELS)
+        if not found:
+            # "German goods", "Israeli air raids", "Iraqi towns": a country adjective in the phrase
+            for t in (t for h in heads for t in noun_phrase(h)):
+                if t.dep_ in ("amod", "compound", "nmod") and (code := self.d.adjectives.get(t.text)
+                                                               or self.d.country_names.get(t.text)):
+                    found.append(self.d.state(code))
         unique: dict[str, Actor] = {}
         for a in found:
             unique.setdefault(a.id, a)
         return list(unique.values())
+
+    @staticmethod
+    def _through_quantity(head: Token) -> list[Token]:
+        if head.lower_ in QUANTITY_HEADS:
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+                objs = [o for o in prep.children if o.dep_ == "pobj"]
+                if objs:
+                    return [t for o in objs for t in EventCoder._through_quantity(o)]
+        return [head]
 
     def _antecedent(self, pronoun: Token, by_token, quotes) -> list[Actor]:
         """"Russia said it would resume ...": the speaker; else the nearest fitting actor before."""

@@ -30,6 +30,7 @@ class Rule:
     requires_modifier: frozenset[str] = frozenset()
     requires_joint: bool = False
     requires_target: bool = False
+    requires_future: bool = False  # the clause it governs speaks of the future ("warned that police will ...")
 
 
 @dataclass
@@ -97,6 +98,7 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
         requires_modifier=words("requires_modifier"),
         requires_joint=bool(entry.get("requires_joint")),
         requires_target=bool(entry.get("requires_target")),
+        requires_future=bool(entry.get("requires_future")),
     )
 
 
