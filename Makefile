@@ -25,10 +25,14 @@ demo: setup
 	$(BIN)/redline actors --limit 10 --db $(DB)
 	@echo
 	$(BIN)/redline quotes --kind direct --limit 6 --db $(DB)
+	@echo
+	$(BIN)/redline events --limit 8 --db $(DB)
 	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
 	$(BIN)/redline export quotes --format jsonl -o out/quotes.jsonl --db $(DB)
+	$(BIN)/redline export events --format jsonl -o out/events.jsonl --db $(DB)
 	@echo
-	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl"
+	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl, out/events.jsonl"
+	@echo "Try:  $(BIN)/redline events --all --country CHN --db $(DB)"
 	@echo "Try:  $(BIN)/redline show bsg-2022-11-02-northgate --actors --db $(DB)"
 	@echo "      $(BIN)/redline show bsg-2023-07-17-harbour --removed --db $(DB)"
 
@@ -38,7 +42,10 @@ test: setup
 bench: setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/nlp_overhead.py
+	$(BIN)/python bench/plover_gsr.py
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
+	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
+	$(BIN)/redline eval events tests/data/events-gold-written.jsonl
 
 clean:
 	rm -rf $(VENV) out $(DB) $(DB).wal

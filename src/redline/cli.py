@@ -338,5 +338,42 @@ def eval_quotes(
             out.print(json.dumps(e, ensure_ascii=False), markup=False)
 
 
+@eval_app.command("events")
+def eval_events(
+    gold: Path = typer.Argument(..., help="Gold JSONL with `events` per text (see redline.evaluate)."),
+    shared: Path = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it."),
+    errors: bool = typer.Option(False, "--errors", help="Also list misses, spurious events and wrong dates."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Precision, recall and F1 of event type with both actors, per type; dates and negation."""
+    import json
+
+    from redline.evaluate import evaluate_events, load_gold
+
+    settings = _settings(config, None)
+    try:
+        records = load_gold(gold, shared)
+    except (OSError, ValueError, KeyError) as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
+    result = evaluate_events(records, settings.spacy_model)
+    summary = result.summary()
+    if json_out:
+        out.print(json.dumps(summary, indent=2), markup=False)
+    else:
+        out.print(f"{summary['sentences']} texts, {sum(len(r.get('events', [])) for r in records)} gold events ({gold})")
+        out.print(f"{'type':10} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6}")
+        for name, c in summary["per_type"].items():
+            out.print(f"{name:10} {c['gold']:5d} {c['predicted']:6d} {c['precision']:6.3f} {c['recall']:6.3f} {c['f1']:6.3f}")
+        out.print(f"{'all':10} {'':5} {'':6} {summary['precision']:6.3f} {summary['recall']:6.3f} {summary['f1']:6.3f}")
+        out.print(f"dates right: {summary['date_accuracy']:.3f} of {summary['dates_judged']} fixed by their sentence; "
+                  f"negation right: {summary['negation_accuracy']:.3f}")
+        out.print(f"negated or unasserted statements coded as asserted facts: {summary['false_facts']}")
+    if errors:
+        for e in result.errors + [{"error": "false fact", **f} for f in result.false_facts]:
+            out.print(json.dumps(e, ensure_ascii=False, default=str), markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     app(sys.argv[1:])

@@ -1,6 +1,6 @@
 """Evaluation against gold files: `redline eval quotes GOLD.jsonl`.
 
-A gold line names a text and its quotes:
+A gold line names a text and its quotes (`redline eval quotes`) or events (`redline eval events`):
 
     {"doc": "name", "text": "...",                    # the text itself, or
      "source": "article-extraction", "doc": KEY,      # a page body of ../shared's benchmark
@@ -26,6 +26,7 @@ from redline.nlp import load_pipeline, make_docs
 
 DEFAULT_SHARED = Path("../shared")
 SOURCES = {"article-extraction": ("benchmarks/article-extraction/ground-truth.json", "articleBody")}
+SEEDS = "seeds"  # a gold line may name a seed file of ../shared/seeds and a span of it
 
 
 def family(kind: str) -> str:
@@ -87,6 +88,11 @@ def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
         if not line.strip():
             continue
         rec = json.loads(line)
+        if "text" not in rec and rec.get("source") == SEEDS:
+            location = shared / SEEDS / rec["doc"]
+            if not location.exists():
+                raise FileNotFoundError(f"{path}:{number}: {location} not found (pass --shared DIR)")
+            rec["text"] = location.read_text(encoding="utf-8")
         if "text" not in rec:
             source = rec.get("source")
             if source not in SOURCES:
@@ -98,6 +104,9 @@ def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
                     raise FileNotFoundError(f"{path}:{number}: {location} not found (pass --shared DIR)")
                 cache[source] = json.loads(location.read_text(encoding="utf-8"))
             rec["text"] = cache[source][rec["doc"]][key]
+        if "span" in rec:  # one sentence of a longer text
+            start, end = rec["span"]
+            rec["text"] = rec["text"][start:end]
         records.append(rec)
     return records
 
@@ -144,4 +153,91 @@ def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
             if i not in used:
                 result.errors.append({"doc": rec["doc"], "error": "spurious", "kind": q.kind, "text": q.text[:80],
                                       "speaker": q.speaker.name if q.speaker else None})
+    return result
+
+
+# -- events ------------------------------------------------------------------------------------
+
+@dataclass
+class EventEvaluation:
+    per_type: dict[str, Counts] = field(default_factory=dict)
+    sentences: int = 0
+    dates_judged: int = 0
+    dates_right: int = 0
+    negation_judged: int = 0
+    negation_right: int = 0
+    false_facts: list[dict] = field(default_factory=list)  # negated/hypothetical gold coded as asserted
+    errors: list[dict] = field(default_factory=list)
+
+    def counts(self, event_type: str) -> Counts:
+        return self.per_type.setdefault(event_type, Counts())
+
+    def summary(self) -> dict:
+        total = Counts()
+        for c in self.per_type.values():
+            total.gold += c.gold
+            total.predicted += c.predicted
+            total.matched += c.matched
+        overall = total.as_dict()
+        return {
+            "sentences": self.sentences,
+            "precision": overall["precision"], "recall": overall["recall"], "f1": overall["f1"],
+            "date_accuracy": self.dates_right / self.dates_judged if self.dates_judged else 0.0,
+            "dates_judged": self.dates_judged,
+            "negation_accuracy": self.negation_right / self.negation_judged if self.negation_judged else 0.0,
+            "false_facts": len(self.false_facts),
+            "per_type": {t: {k: v for k, v in c.as_dict().items() if k != "speaker_accuracy"}
+                         for t, c in sorted(self.per_type.items())},
+        }
+
+
+def _event_matches(event, gold: dict) -> bool:
+    """Same type (a PLOVER alias is accepted), gold sources and targets among the event's."""
+    if gold["event_type"] not in (event.event_type, event.plover_type):
+        return False
+    src = {a.country for a in event.source}
+    tgt = {a.country for a in event.target}
+    return set(gold.get("source") or []) <= src and set(gold.get("target") or []) <= tgt
+
+
+def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
+    """Per gold event: found with its type and both actors? Its date and negation right?
+    Predicted events that match nothing count against precision; a gold event that is
+    negated or not asserted but was coded as an asserted fact is listed in `false_facts`."""
+    nlp = load_pipeline(spacy_model)
+    result = EventEvaluation()
+    dated = ((r["text"], dt.date.fromisoformat(r["published"]) if r.get("published") else None) for r in records)
+    for rec, doc in zip(records, nlp.pipe(make_docs(nlp, dated))):
+        result.sentences += 1
+        predicted = list(doc._.events)
+        used: set[int] = set()
+        for gold in rec.get("events", []):
+            counts = result.counts(gold["event_type"])
+            counts.gold += 1
+            match = next((i for i, e in enumerate(predicted) if i not in used and _event_matches(e, gold)), None)
+            not_fact = gold.get("negated") or gold.get("modality", "asserted") != "asserted"
+            if match is None:
+                result.errors.append({"doc": rec["doc"], "error": "missed", "gold": gold})
+                continue
+            used.add(match)
+            counts.matched += 1
+            e = predicted[match]
+            if not_fact and not e.negated and e.modality == "asserted":
+                result.false_facts.append({"doc": rec["doc"], "gold": gold, "trigger": e.trigger})
+            result.negation_judged += 1
+            result.negation_right += bool(e.negated) == bool(gold.get("negated"))
+            if gold.get("date_precision") in ("day", "month", "year"):
+                result.dates_judged += 1
+                right = e.date is not None and e.date.isoformat() == gold["date"] and e.date_precision == gold["date_precision"]
+                result.dates_right += right
+                if not right:
+                    result.errors.append({"doc": rec["doc"], "error": "date", "gold": gold["date"],
+                                          "got": e.date.isoformat() if e.date else None})
+        for i, e in enumerate(predicted):
+            result.counts(e.event_type).predicted += 1
+            if i in used:
+                continue
+            result.errors.append({"doc": rec["doc"], "error": "spurious", "event_type": e.event_type,
+                                  "trigger": e.trigger, "source": sorted(a.country or "?" for a in e.source)})
+    # Predictions were counted under their own type; matched ones under the gold type.
     return result

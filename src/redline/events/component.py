@@ -32,6 +32,9 @@ if not Doc.has_extension("events"):
 
 # Dependency labels that stay inside one noun phrase when collecting an argument's actors.
 NP_LABELS = {"compound", "amod", "poss", "nmod", "conj", "appos", "det", "cc", "nummod", "case", "quantmod"}
+# The words that say what an object is ("new sanctions", "joint military exercises"), not what
+# stands beside it in apposition or coordination.
+MODIFIER_LABELS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod"}
 # Labels along which a verb above the trigger governs it (its clause, not its subject).
 # A noun's complement clause ("no indication that ...") is governed by it; a relative clause
 # ("a plan, which Putin welcomed") has a status of its own.
@@ -54,7 +57,7 @@ THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her",
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
 
 
-def noun_phrase(token: Token) -> list[Token]:
+def noun_phrase(token: Token, labels: set[str] = NP_LABELS) -> list[Token]:
     """The words of a noun phrase without its clauses and long attachments ("the port of Odesa",
     not "... with corn, the first cargo to leave under the agreement")."""
     out, stack = [], [token]
@@ -62,7 +65,7 @@ def noun_phrase(token: Token) -> list[Token]:
         t = stack.pop()
         out.append(t)
         for c in t.children:
-            if c.dep_ in NP_LABELS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == token.i) or \
+            if c.dep_ in labels or (c.dep_ == "prep" and c.lower_ == "of" and t.i == token.i) or \
                     (c.dep_ == "pobj" and t.dep_ == "prep"):
                 stack.append(c)
     return out
@@ -237,7 +240,7 @@ class EventCoder:
         objects = [c for c in children if c.dep_ in ("dobj", "obj", "nsubjpass")]
         if rule.nominal:
             objects = [c for c in children if c.dep_ in ("compound", "amod")] + [tok]
-        object_tokens = [t for o in objects for t in noun_phrase(o)]
+        object_tokens = [t for o in objects for t in noun_phrase(o, MODIFIER_LABELS)]
         object_words = {t.lower_ for t in object_tokens} | {t.lemma_.lower() for t in object_tokens}
         if rule.object_not & object_words:
             return False  # "did not provide details": not aid
@@ -315,6 +318,13 @@ class EventCoder:
                 if t.i in by_token:
                     found.append(by_token[t.i].actor)
                 stack.extend(c for c in t.children if c.dep_ in NP_LABELS)
+        if not found:
+            # "weapons to Moscow": a capital or country the actor layer took for a place
+            for h in heads:
+                if h.text in self.d.capitals:
+                    found.append(self.d.state(self.d.capitals[h.text], "GOV"))
+                elif h.text in self.d.country_names:
+                    found.append(self.d.state(self.d.country_names[h.text]))
         if not found:
             # "German goods", "Israeli air raids", "Iraqi towns": a country adjective in the phrase
             for t in (t for h in heads for t in noun_phrase(h)):
@@ -419,8 +429,16 @@ class EventCoder:
                 return subj[0]
             if any(c.dep_ == "nsubjpass" for c in t.children):
                 return None  # passive: the actor is in "by ...", not in a clause above
+            if t.dep_ == "xcomp" and t.i != tok.i or (t.dep_ == "xcomp" and t.head.i != t.i):
+                objects = [c for c in t.head.children if c.dep_ in ("dobj", "obj")]
+                if objects:  # "urged China not to supply ...": the one urged acts
+                    return objects[0]
             # "refrained from condemning", "not interested in providing": climb to the verb
             if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acomp") and t.head.i != t.i:
+                if t.dep_ == "prep" and t.head.pos_ in ("VERB", "AUX"):
+                    objects = [c for c in t.head.children if c.dep_ in ("dobj", "obj")]
+                    if objects:  # "accused Ukraine of carrying out the attack": Ukraine acts
+                        return objects[0]
                 t = t.head
             else:
                 return None
@@ -451,6 +469,8 @@ class EventCoder:
                 break  # what a speaker said: negation above the speech verb is not the event's
             if lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children):
                 negated = True
+            if head.pos_ in ("VERB", "AUX") and lemma in self.rules.alleged:
+                alleged = True  # "accused Ukraine of carrying out the attack": an allegation
             if head.pos_ == "NOUN" and (lemma in self.rules.negating_nouns) and \
                     any(c.lower_ in self.rules.negating_determiners for c in head.children):
                 negated = True
@@ -500,8 +520,8 @@ class EventCoder:
             t = t.head
             if t.i == trigger.i:
                 return True
-            if t.pos_ in ("VERB", "AUX"):
-                return False
+            if t.pos_ in ("VERB", "AUX") and not (t.dep_ == "xcomp" and t.head.i == trigger.i):
+                return False  # "agreed to restore ties in March": the date of the agreement's object
         return False
 
     def _place(self, tok: Token, sent: Span, rule: Rule) -> Place | None:
