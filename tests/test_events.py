@@ -137,3 +137,19 @@ def test_every_event_has_its_evidence(nlp):
     for e in events(nlp, text):
         assert text[e.start:e.end] == e.evidence and text[e.trigger_start:e.trigger_end] == e.trigger
         assert -10 <= e.intensity <= 10 and e.quad_class
+
+
+def test_user_rule_file_adds_a_trigger(tmp_path, run_cli):
+    from redline.events import load_rules
+
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("types:\n  CONSULT:\n    verbs:\n      - {lemma: confer, target: [with]}\n")
+    rules = load_rules([extra])
+    assert [r.event_type for r in rules.verbs["confer"]] == ["CONSULT"]
+    assert "meet" in rules.verbs  # the shipped rules are still there
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("types:\n  CONSULT:\n    intensity: 50\n")
+    text = tmp_path / "a.txt"
+    text.write_text("Rain fell on Sunday, forecasters said.\n")
+    result = run_cli("ingest", text, "--rules", bad, "--db", tmp_path / "x.duckdb")
+    assert result.exit_code == 2 and "intensity must be within -10..10" in result.output

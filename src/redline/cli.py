@@ -53,6 +53,7 @@ def ingest(
     manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV or JSONL metadata: id,file,outlet,url,published,language."),
     furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like data/furniture.yaml)."),
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
+    rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
@@ -64,9 +65,19 @@ def ingest(
 
     settings = _settings(config, db)
     settings.actor_files = tuple(settings.actor_files) + tuple(str(p) for p in actors)
-    for path in settings.actor_files:
-        if not Path(path).is_file():
-            err.print(f"error: {path}: actor file not found", markup=False)
+    settings.rule_files = tuple(settings.rule_files) + tuple(str(p) for p in rules)
+    for kind, paths in (("actor", settings.actor_files), ("event rule", settings.rule_files)):
+        for path in paths:
+            if not Path(path).is_file():
+                err.print(f"error: {path}: {kind} file not found", markup=False)
+                raise typer.Exit(2)
+    if settings.rule_files:
+        from redline.events import load_rules
+
+        try:
+            load_rules(settings.rule_files)
+        except ValueError as e:
+            err.print(f"error: {e}", markup=False)
             raise typer.Exit(2)
     try:
         loaded = Manifest.load(manifest) if manifest else None
