@@ -51,6 +51,8 @@ MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FIRST_PERSON = {"we", "us", "our", "i"}
+# Material acts whose target, when no actor is named, is the country where they happen.
+PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE"}
 # Verbal acts whose target is often named in the clause they govern.
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
@@ -211,6 +213,13 @@ class EventCoder:
         where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
         mode = rule.mode or self._mode(tok, kind.modes)
+        if not target and where and where.country and rule.event_type in PLACE_TARGET_TYPES:
+            # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
+            target = [self.d.state(where.country)]
+        if not target and rule.event_type == "PROTEST":
+            # A protest with no one named protests against its own country's government.
+            target = list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
+                           for a in source if a.country and len(a.country) == 3}.values())
         if rule.event_type == "CONSULT" and rule.mode == "visit" and not target and where and where.country \
                 and where.country not in {a.country for a in source}:
             target = [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts
@@ -525,7 +534,11 @@ class EventCoder:
         return False
 
     def _place(self, tok: Token, sent: Span, rule: Rule) -> Place | None:
-        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in PLACE_PREPS | {"to"}):
+        preps = [c for c in tok.children if c.dep_ == "prep"]
+        preps += [p for o in tok.children if o.dep_ in ("dobj", "nsubjpass") for p in o.children if p.dep_ == "prep"]
+        for prep in (c for c in preps if c.lower_ in PLACE_PREPS | {"to", "from"}):
+            if prep.lower_ == "from" and rule.event_type != "RETREAT":
+                continue
             if prep.lower_ == "to" and not (rule.event_type == "CONSULT"):
                 continue
             for obj in (o for o in prep.children if o.dep_ == "pobj"):
