@@ -66,10 +66,10 @@ def ingest(
     settings = _settings(config, db)
     settings.actor_files = tuple(settings.actor_files) + tuple(str(p) for p in actors)
     settings.rule_files = tuple(settings.rule_files) + tuple(str(p) for p in rules)
-    for kind, paths in (("actor", settings.actor_files), ("event rule", settings.rule_files)):
-        for path in paths:
-            if not Path(path).is_file():
-                err.print(f"error: {path}: {kind} file not found", markup=False)
+    for kind, files in (("actor", settings.actor_files), ("event rule", settings.rule_files)):
+        for file in files:
+            if not Path(file).is_file():
+                err.print(f"error: {file}: {kind} file not found", markup=False)
                 raise typer.Exit(2)
     if settings.rule_files:
         from redline.events import load_rules
