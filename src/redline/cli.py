@@ -309,20 +309,16 @@ def export_command(
 
 eval_app = typer.Typer(help="Score Redline against gold files.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+SharedOption = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it.")
+ErrorsOption = typer.Option(False, "--errors", help="Also list every miss, spurious find and wrong attribute.")
+JsonOption = typer.Option(False, "--json", help="Print the figures as JSON.")
 
 
-@eval_app.command("quotes")
-def eval_quotes(
-    gold: Path = typer.Argument(..., help="Gold JSONL (see redline.evaluate for the format)."),
-    shared: Path = typer.Option(Path("../shared"), help="Where gold lines that name a benchmark page find it."),
-    errors: bool = typer.Option(False, "--errors", help="Also list every miss, spurious quote and wrong speaker."),
-    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-    config: Optional[Path] = ConfigOption,
-) -> None:
-    """Precision and recall of quote spans, and the accuracy of their speakers."""
+def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool):
+    """Load a gold file and score it; the summary goes out as JSON when asked."""
     import json
 
-    from redline.evaluate import evaluate_quotes, load_gold
+    from redline.evaluate import load_gold
 
     settings = _settings(config, None)
     try:
@@ -330,11 +326,33 @@ def eval_quotes(
     except (OSError, ValueError, KeyError) as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(2)
-    result = evaluate_quotes(records, settings.spacy_model)
-    summary = result.summary()
+    result = evaluator(records, settings.spacy_model)
     if json_out:
-        out.print(json.dumps(summary, indent=2), markup=False)
-    else:
+        out.print(json.dumps(result.summary(), indent=2), markup=False)
+    return records, result
+
+
+def _print_errors(errors: list[dict]) -> None:
+    import json
+
+    for e in errors:
+        out.print(json.dumps(e, ensure_ascii=False, default=str), markup=False)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    gold: Path = typer.Argument(..., help="Gold JSONL (see redline.evaluate for the format)."),
+    shared: Path = SharedOption,
+    errors: bool = ErrorsOption,
+    json_out: bool = JsonOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Precision and recall of quote spans, and the accuracy of their speakers."""
+    from redline.evaluate import evaluate_quotes
+
+    records, result = _evaluate(gold, shared, config, evaluate_quotes, json_out)
+    summary = result.summary()
+    if not json_out:
         out.print(f"{len(records)} texts, {sum(len(r['quotes']) for r in records)} gold quotes ({gold})")
         out.print(f"{'quotes':10} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8}")
         for name, c in summary.items():
@@ -345,34 +363,23 @@ def eval_quotes(
                   f"over {summary['direct_judged']} matched")
         out.print(f"speakers not named in their text: {summary['speakers_not_in_text']}")
     if errors:
-        for e in result.errors:
-            out.print(json.dumps(e, ensure_ascii=False), markup=False)
+        _print_errors(result.errors)
 
 
 @eval_app.command("events")
 def eval_events(
     gold: Path = typer.Argument(..., help="Gold JSONL with `events` per text (see redline.evaluate)."),
-    shared: Path = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it."),
-    errors: bool = typer.Option(False, "--errors", help="Also list misses, spurious events and wrong dates."),
-    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    shared: Path = SharedOption,
+    errors: bool = ErrorsOption,
+    json_out: bool = JsonOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Precision, recall and F1 of event type with both actors, per type; dates and negation."""
-    import json
+    from redline.evaluate import evaluate_events
 
-    from redline.evaluate import evaluate_events, load_gold
-
-    settings = _settings(config, None)
-    try:
-        records = load_gold(gold, shared)
-    except (OSError, ValueError, KeyError) as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
-    result = evaluate_events(records, settings.spacy_model)
+    records, result = _evaluate(gold, shared, config, evaluate_events, json_out)
     summary = result.summary()
-    if json_out:
-        out.print(json.dumps(summary, indent=2), markup=False)
-    else:
+    if not json_out:
         out.print(f"{summary['sentences']} texts, {sum(len(r.get('events', [])) for r in records)} gold events ({gold})")
         out.print(f"{'type':10} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6}")
         for name, c in summary["per_type"].items():
@@ -382,8 +389,7 @@ def eval_events(
                   f"negation right: {summary['negation_accuracy']:.3f}")
         out.print(f"negated or unasserted statements coded as asserted facts: {summary['false_facts']}")
     if errors:
-        for e in result.errors + [{"error": "false fact", **f} for f in result.false_facts]:
-            out.print(json.dumps(e, ensure_ascii=False, default=str), markup=False)
+        _print_errors(result.errors + [{"error": "false fact", **f} for f in result.false_facts])
 
 
 def main() -> None:  # pragma: no cover - console entry point alias
