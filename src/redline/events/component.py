@@ -51,6 +51,9 @@ MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FIRST_PERSON = {"we", "us", "our", "i"}
+# Nouns of statements whose "that" clause is the speaker's claim.
+SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports",
+                "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
 # Material acts whose target, when no actor is named, is the country where they happen.
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE"}
 # Verbal acts whose target is often named in the clause they govern.
@@ -463,7 +466,10 @@ class EventCoder:
             hypothetical |= aux.lower_ in MODALS_HYPOTHETICAL
         hypothetical |= any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children)
         alleged |= any(c.lower_ in self.rules.alleged for c in tok.children if c.dep_ == "advmod")
+        # "a meeting ... that was canceled": the event did not take place
+        negated |= any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in self.rules.negators for c in tok.children)
         reported = None
+        claimant = None
         child, head = tok, tok.head
         # spaCy makes a new Token object on each access: compare positions, never identity
         while head.i != child.i and child.dep_ in CLAUSE_LABELS | {"ROOT"}:
@@ -480,6 +486,14 @@ class EventCoder:
                 negated = True
             if head.pos_ in ("VERB", "AUX") and lemma in self.rules.alleged:
                 alleged = True  # "accused Ukraine of carrying out the attack": an allegation
+            if head.pos_ == "NOUN" and lemma in SPEECH_NOUNS and child.dep_ in ("acl", "ccomp"):
+                # "Trump's announcement that the two had reached a deal": his claim
+                alleged = True
+                owner = [c for c in head.children if c.dep_ == "poss"]
+                if owner and reported is None:
+                    speakers = self._actors_of(owner[0], by_token, quotes)
+                    if speakers:
+                        claimant = speakers[0]
             if head.pos_ == "NOUN" and (lemma in self.rules.negating_nouns) and \
                     any(c.lower_ in self.rules.negating_determiners for c in head.children):
                 negated = True
@@ -492,7 +506,7 @@ class EventCoder:
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in head.children):
                 hypothetical = True
             child, head = head, head.head
-        attributed = None
+        attributed = claimant
         for q in quotes:
             if q.start <= tok.idx < q.end and q.speaker is not None:
                 attributed = q.speaker
@@ -500,7 +514,7 @@ class EventCoder:
         if attributed is None and reported is not None:  # the speech verb's own subject
             speakers = self._actors_of(self._subject(reported), by_token, quotes)
             attributed = speakers[0] if speakers else None
-        if attributed is not None or reported is not None:
+        if attributed is not None or reported is not None or claimant is not None:
             alleged = True
             # "said it would resume": a future reported in the past tense
             if any(c.lower_ == "would" for c in tok.children if c.dep_ == "aux") and not any(
