@@ -5,6 +5,8 @@ A gold line names a text and its quotes (`redline eval quotes`) or events (`redl
     {"doc": "name", "text": "...",                    # the text itself, or
      "source": "article-extraction", "doc": KEY,      # a page body of ../shared's benchmark
      "published": "2023-03-21",                        # optional, for dated roles
+     "span": [start, end],                             # optional: one sentence of the text
+                                                       # (events: scored in the whole text)
      "quotes": [{"start": 10, "end": 52, "kind": "direct", "speaker": "John Kirby"}]}
 
 Offsets are character offsets into the text; a speaker is a name (or description) or null.
@@ -104,7 +106,7 @@ def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
                     raise FileNotFoundError(f"{path}:{number}: {location} not found (pass --shared DIR)")
                 cache[source] = json.loads(location.read_text(encoding="utf-8"))
             rec["text"] = cache[source][rec["doc"]][key]
-        if "span" in rec:  # one sentence of a longer text
+        if "span" in rec and "events" not in rec:  # quotes: score the span alone
             start, end = rec["span"]
             rec["text"] = rec["text"][start:end]
         records.append(rec)
@@ -210,6 +212,11 @@ def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
     for rec, doc in zip(records, nlp.pipe(make_docs(nlp, dated))):
         result.sentences += 1
         predicted = list(doc._.events)
+        if "span" in rec:
+            # One sentence of an article: the coder reads the whole article (earlier names,
+            # quotes and speakers are context), and only the events of that sentence count.
+            start, end = rec["span"]
+            predicted = [e for e in predicted if start <= e.trigger_start < end]
         used: set[int] = set()
         for gold in rec.get("events", []):
             counts = result.counts(gold["event_type"])

@@ -310,10 +310,11 @@ class EventCoder:
         heads = [token] + [c for c in token.conjuncts]
         heads = [h2 for h in heads for h2 in self._through_quantity(h)]
         for head in heads:
-            if head.lower_ in THIRD_PERSON:
+            pronoun = head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$")  # "us" the pronoun, not "US"
+            if pronoun and head.lower_ in THIRD_PERSON:
                 found += self._antecedent(head, by_token, quotes)
                 continue
-            if head.lower_ in FIRST_PERSON and quotes is not None:
+            if pronoun and head.lower_ in FIRST_PERSON and quotes is not None:
                 speaker = next((q.speaker for q in quotes if q.start <= head.idx < q.end and q.speaker), None)
                 if speaker is not None:
                     found.append(speaker)
@@ -391,6 +392,11 @@ class EventCoder:
                     source += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
                 elif prep.lower_ in (rule.target_preps or ("of", "to", "against", "on", "with")):
                     target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
+            if not source and rule.event_type == "CONSULT" and tok.dep_ == "pobj" and \
+                    tok.head.lower_ in ("during", "at", "in", "after", "before") and tok.head.head.pos_ == "VERB":
+                # "announced the deal during a meeting with Liu He": the one who announced met
+                subj = [c for c in tok.head.head.children if c.dep_ == "nsubj"]
+                source = self._actors_of(subj[0], by_token, quotes) if subj else []
             if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
                 # "Russia began its invasion", "stepped up attacks": the verb's subject acts
                 subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
@@ -437,6 +443,8 @@ class EventCoder:
         t = tok
         for _ in range(6):
             subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
+            if subj and subj[0].tag_ in ("WP", "WDT") and t.dep_ == "relcl":
+                return t.head  # "the Taliban, who have long refused to negotiate": the Taliban
             if subj:
                 return subj[0]
             if any(c.dep_ == "nsubjpass" for c in t.children):
