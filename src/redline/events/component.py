@@ -62,6 +62,13 @@ THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her",
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
 
 
+def codable(actor: Actor) -> bool:
+    """An actor an event can name: one with a country, a titled person ("President X"), or a
+    body of the dictionary with no single country ("Amnesty International", "Red Cross")."""
+    return bool(actor.country) or (actor.kind == "person" and bool(actor.role)) or actor.id.startswith("org:") \
+        and actor.id.count(":") == 1
+
+
 def noun_phrase(token: Token, labels: set[str] = NP_LABELS) -> list[Token]:
     """The words of a noun phrase without its clauses and long attachments ("the port of Odesa",
     not "... with corn, the first cargo to leave under the agreement")."""
@@ -105,6 +112,8 @@ class Event:
         """The PLOVER category: in PLOVER's codebook a cooperative act announced for the future
         is an AGREE (a commitment) and a coercive one a THREATEN; Redline keeps the act itself
         in `event_type` and its status in `modality`."""
+        if self.negated and self.event_type == "AGREE" and self.modality in ("asserted", "alleged"):
+            return "REJECT"  # "failed to reach agreement", "refused to agree"
         if self.negated or self.modality != "future":
             return self.event_type
         if self.quad_class in ("verbal-cooperation", "material-cooperation"):
@@ -203,8 +212,8 @@ class EventCoder:
         source, target = self._arguments(tok, rule, by_token, mentions, quotes)
         # An actor with no country is kept only when it is a person with a title ("President
         # X"); a ship's name or a dateline city is no actor of an event.
-        source = [a for a in source if a.country or (a.kind == "person" and a.role)]
-        target = [a for a in target if a.country or (a.kind == "person" and a.role)]
+        source = [a for a in source if codable(a)]
+        target = [a for a in target if codable(a)]
         if not source or (rule.requires_target and not target):
             return None  # PLOVER events need a source actor
         target = [a for a in target if a.id not in {s.id for s in source}]
