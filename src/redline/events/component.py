@@ -55,7 +55,7 @@ FIRST_PERSON = {"we", "us", "our", "i"}
 SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports",
                 "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
 # Material acts whose target, when no actor is named, is the country where they happen.
-PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE"}
+PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
 # Verbal acts whose target is often named in the clause they govern.
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
@@ -581,6 +581,19 @@ class EventCoder:
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
                 if obj.text in self.d.capitals or obj.ent_type_ in PLACE_LABELS:
                     return resolve_place(obj.text, self.d)
+        # Deeper in the phrase: "fired shells at targets in Jericho", "eased measures in
+        # Montenegro province" -- but not in another clause with a subject of its own.
+        for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
+            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") or t.ent_type_ not in PLACE_LABELS:
+                continue
+            path, a = [], t
+            while a.i != tok.i and a.head.i != a.i:
+                a = a.head
+                path.append(a)
+            if any(x.pos_ in ("VERB", "AUX") and x.i != tok.i and any(c.dep_ == "nsubj" for c in x.children) for x in path):
+                continue
+            span = next((e for e in tok.doc.ents if e.start <= t.i < e.end), None)
+            return resolve_place(span.text if span is not None else t.text, self.d)
         return None
 
     @staticmethod
