@@ -214,8 +214,10 @@ class EventCoder:
         # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
-        if not source or (rule.requires_target and not target):
+        if not source:
             return None  # PLOVER events need a source actor
+        if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
+            return None
         target = [a for a in target if a.id not in {s.id for s in source}]
         sent = sentence_of(tok)
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
@@ -224,17 +226,10 @@ class EventCoder:
         when = self._date(tok, sent, published, future=modality == "future")
         where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
+        target = self._implicit_target(rule, source, target, where)
+        if rule.requires_target and not target:
+            return None
         mode = rule.mode or self._mode(tok, kind.modes)
-        if not target and where and where.country and rule.event_type in PLACE_TARGET_TYPES:
-            # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
-            target = [self.d.state(where.country)]
-        if not target and rule.event_type == "PROTEST":
-            # A protest with no one named protests against its own country's government.
-            target = list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
-                           for a in source if a.country and len(a.country) == 3}.values())
-        if rule.event_type == "CONSULT" and rule.mode == "visit" and not target and where and where.country \
-                and where.country not in {a.country for a in source}:
-            target = [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts
         if rule.event_type == "CONSULT" and mode is None and where and where.country and \
                 where.country not in {a.country for a in source + target}:
             mode = "third-party"
@@ -434,6 +429,35 @@ class EventCoder:
                 target = self._embedded_target(tok, by_token, quotes, exclude={a.id for a in source})
         dedup = lambda xs: list({a.id: a for a in xs}.values())  # noqa: E731
         return dedup(source), dedup(target)
+
+    def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None) -> list[Actor]:
+        """A target the text implies when it names none."""
+        if target:
+            return target
+        if where and where.country and rule.event_type in PLACE_TARGET_TYPES:
+            # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
+            return [self.d.state(where.country)]
+        if rule.event_type == "PROTEST":
+            # A protest with no one named protests against its own country's government.
+            return list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
+                         for a in source if a.country and len(a.country) == 3}.values())
+        if rule.event_type == "CONSULT" and rule.mode == "visit" and where and where.country \
+                and where.country not in {a.country for a in source}:
+            return [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts
+        return target
+
+    def _own_side_acts(self, tok: Token, source: list[Actor], by_token, quotes) -> bool:
+        """"Cairo's security chief warned that police will ...": the warned act is the speaker's
+        own side's (same country), which makes the warning a threat."""
+        countries = {a.country for a in source if a.country}
+        for clause in (c for c in tok.children if c.dep_ == "ccomp"):
+            subject = self._subject(clause)
+            actors = self._actors_of(subject, by_token, quotes) if subject is not None else []
+            if subject is not None and not actors and self.d.sector_of(subject.text) in ("GOV", "MIL"):
+                return True  # "police", "the army": the speaker's own forces
+            if countries & {a.country for a in actors}:
+                return True
+        return False
 
     def _embedded_target(self, tok: Token, by_token, quotes, exclude: set[str]) -> list[Actor]:
         for clause in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):

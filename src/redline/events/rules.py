@@ -69,6 +69,8 @@ class EventRules:
             self.types[name] = EventType(name, quad, intensity, modes)
             for key, table, nominal in (("verbs", self.verbs, False), ("nouns", self.nouns, True)):
                 for entry in spec.get(key) or []:
+                    if spec.get("requires_target") and isinstance(entry, (str, dict)):
+                        entry = ({"lemma": entry} if isinstance(entry, str) else dict(entry)) | {"requires_target": True}
                     rule = _rule(name, entry, nominal, source)
                     table.setdefault(rule.lemma, []).append(rule)
         for key in ("negators", "negating_determiners", "negating_nouns", "future", "hypothetical", "alleged",
