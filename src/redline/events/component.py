@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary
 from redline.events.dates import resolve
-from redline.events.places import Place, resolve_place
+from redline.events.places import Place, city_index, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
 from redline.nlp import sentence_of
 from redline.quotes import Quote, cue_words
@@ -60,6 +60,14 @@ PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AI
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
+
+
+def same_act(a: "Event", b: "Event") -> bool:
+    """Two triggers of one sentence coding the same act ("struck ... destroying"): same type,
+    sources and status, and one's targets among the other's."""
+    ids = lambda xs: {x.id for x in xs}  # noqa: E731
+    return (a.event_type, a.start, a.negated, a.modality) == (b.event_type, b.start, b.negated, b.modality) \
+        and ids(a.source) == ids(b.source) and (ids(b.target) <= ids(a.target) or ids(a.target) <= ids(b.target))
 
 
 def codable(actor: Actor) -> bool:
@@ -165,10 +173,11 @@ class EventCoder:
             for rule in (table or {}).get(tok.lemma_.lower(), []):
                 event = self._code(tok, rule, by_token, mentions, quotes, published)
                 if event is not None:
-                    key = (event.event_type, event.start, tuple(a.id for a in event.source), tuple(a.id for a in event.target))
-                    if not any((e.event_type, e.start, tuple(a.id for a in e.source), tuple(a.id for a in e.target)) == key
-                               for e in events):
+                    twin = next((i for i, e in enumerate(events) if same_act(e, event)), None)
+                    if twin is None:
                         events.append(event)
+                    elif len(event.target) > len(events[twin].target):
+                        events[twin] = event  # keep the one that names more
                     break
         events += self._modal_requests(doc, by_token, quotes, published, events)
         events.sort(key=lambda e: e.trigger_start)
@@ -608,8 +617,10 @@ class EventCoder:
         # Deeper in the phrase: "fired shells at targets in Jericho", "eased measures in
         # Montenegro province" -- but not in another clause with a subject of its own.
         for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
-            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") or t.ent_type_ not in PLACE_LABELS:
+            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near"):
                 continue
+            if t.ent_type_ not in PLACE_LABELS and not (t.pos_ == "PROPN" and t.text.casefold() in city_index()):
+                continue  # "in Odesa" even where NER did not tag the city
             path, a = [], t
             while a.i != tok.i and a.head.i != a.i:
                 a = a.head
