@@ -28,9 +28,9 @@ def countries(actors):
 
 
 @pytest.mark.parametrize("text, event_type, source, target", [
-    ("Beijing accused Washington of spreading misinformation.", "ACCUSE", "CHN", "USA"),
+    ("Hanoi accused Beijing of spreading false reports.", "ACCUSE", "VNM", "CHN"),
     ("Sullivan's counterpart, Foreign Minister Sergei Lavrov, met Antony Blinken in Geneva.", "CONSULT", "RUS", "USA"),
-    ("Putin welcomed Wang Yi to the Kremlin on Wednesday.", "CONSULT", "CHN", "RUS"),
+    ("Erdogan welcomed Sergei Lavrov to Ankara on Wednesday.", "CONSULT", "RUS", "TUR"),
     ("Russian forces invaded Ukraine in February last year.", "ASSAULT", "RUS", "UKR"),
     ("The European Union imposed new sanctions on Russia.", "SANCTION", "EU", "RUS"),
     ("Germany delivered tanks to Ukraine.", "AID", "DEU", "UKR"),
@@ -50,11 +50,11 @@ def test_asserted_events_with_source_and_target(nlp, text, event_type, source, t
 
 
 NOT_FACTS = [
-    "We have not seen China provide lethal aid to Russia.",
-    "China refrained from condemning Russia.",
-    "Beijing was not interested in providing military support to Moscow.",
-    "China is considering providing weapons to Russia.",
-    "If China provides lethal support to Russia, there will be consequences.",
+    "Officials have not seen Iran deliver combat drones to Russia.",
+    "India refrained from criticising Moscow.",
+    "Ankara was not interested in sending military support to Kyiv.",
+    "North Korea is considering supplying artillery shells to Russia.",
+    "If Iran ships ballistic missiles to Russia, sanctions will follow.",
     "We've seen no indication that China is about to provide lethal weapons to Russia.",
     "China has so far declined to provide weapons to Russia.",
     "China could supply drones to Russia.",
@@ -86,15 +86,15 @@ def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(nlp, text):
 
 
 def test_reported_speech_is_alleged_and_attributed(nlp):
-    text = "The US official said Russia had asked China for military equipment."
+    text = "A German diplomat said Russia had asked North Korea for military equipment."
     (e,) = coded(nlp, text, "REQUEST")
-    assert countries(e.source) == {"RUS"} and countries(e.target) == {"CHN"}
-    assert e.modality == "alleged" and e.attributed_to is not None and e.attributed_to.country == "USA"
+    assert countries(e.source) == {"RUS"} and countries(e.target) == {"PRK"}
+    assert e.modality == "alleged" and e.attributed_to is not None and e.attributed_to.country == "DEU"
     assert e.mode == "military"
 
 
 def test_denial_negates_what_is_denied(nlp):
-    (e,) = coded(nlp, "The Kremlin denied seeking military help from China.", "REQUEST")
+    (e,) = coded(nlp, "The Kremlin denied seeking weapons from Iran.", "REQUEST")
     assert e.negated and e.attributed_to.name == "Kremlin"
 
 
