@@ -617,8 +617,8 @@ class EventCoder:
         # Deeper in the phrase: "fired shells at targets in Jericho", "eased measures in
         # Montenegro province" -- but not in another clause with a subject of its own.
         for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
-            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near"):
-                continue
+            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") + (("from",) if rule.event_type == "RETREAT" else ()):
+                continue  # ("withdrawal of forces from Panama": where a retreat leaves)
             if t.ent_type_ not in PLACE_LABELS and not (t.pos_ == "PROPN" and t.text.casefold() in city_index()):
                 continue  # "in Odesa" even where NER did not tag the city
             path, a = [], t
