@@ -235,6 +235,8 @@ class EventCoder:
         when = self._date(tok, sent, published, future=modality == "future")
         where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
+        if not target and not rule.swap:
+            target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
         target = self._implicit_target(rule, source, target, where)
         if rule.requires_target and not target:
             return None
@@ -439,6 +441,19 @@ class EventCoder:
         dedup = lambda xs: list({a.id: a for a in xs}.values())  # noqa: E731
         return dedup(source), dedup(target)
 
+    def _object_target(self, tok: Token, rule: Rule, source: list[Actor], by_token, quotes) -> list[Actor]:
+        """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",
+        "denounced Serbia's suppression": the one the act is aimed at, inside its object."""
+        objects = [tok] if rule.nominal else [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        own = {a.id for a in source}
+        for obj in objects:
+            for t in noun_phrase(obj, MODIFIER_LABELS):
+                if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in ("of", "for", "with", "to", "on", "against")):
+                    found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in own]
+                    if found:
+                        return found
+        return []
+
     def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None) -> list[Actor]:
         """A target the text implies when it names none."""
         if target:
@@ -472,7 +487,7 @@ class EventCoder:
         for clause in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
             for t in clause.subtree:
                 if t.dep_ in ("dobj", "pobj", "nsubj", "dative") and t.i != tok.i:
-                    if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from"):
+                    if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from", "in"):
                         continue
                     found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in exclude]
                     if found:
