@@ -223,6 +223,13 @@ class EventCoder:
         # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
+        if not source and rule.event_type == "ASSAULT":
+            # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
+            # there; coded as that country's unidentified armed force (CAMEO's UAF).
+            place = self._place(tok, sentence_of(tok), rule)
+            if place is not None and place.country and len(place.country) == 3:
+                source = [Actor(f"unidentified:{place.country}", f"unidentified attackers ({place.name})",
+                                "organisation", place.country, "UAF")]
         if not source:
             return None  # PLOVER events need a source actor
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
