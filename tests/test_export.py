@@ -4,7 +4,6 @@ import csv
 import json
 
 import pyarrow.parquet as pq
-import pytest
 
 ARTICLE_FIELDS = {"id", "outlet", "url", "title", "published", "language", "text", "removed"}
 

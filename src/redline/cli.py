@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -390,7 +389,3 @@ def eval_events(
         out.print(f"negated or unasserted statements coded as asserted facts: {summary['false_facts']}")
     if errors:
         _print_errors(result.errors + [{"error": "false fact", **f} for f in result.false_facts])
-
-
-def main() -> None:  # pragma: no cover - console entry point alias
-    app(sys.argv[1:])

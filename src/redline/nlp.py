@@ -97,7 +97,3 @@ def doc_sentences(doc: Doc) -> list[Sentence]:
         start = sent.start_char + (len(text) - len(text.lstrip()))
         out.append(Sentence(start, start + len(stripped), stripped))
     return out
-
-
-def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    yield from nlp.pipe(texts, batch_size=batch_size)

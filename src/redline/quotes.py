@@ -143,7 +143,6 @@ class QuoteFinder:
         region = doc[sent.start:last.end]
         quoted = text_of(doc)[start:end]
         sent_text = text_of(doc)[sent.start_char:sent.end_char]
-        outside_words = len(re.findall(r"\w+", re.sub(r"[“\"„«‘].*?([”\"»’]|$)", " ", sent_text)))
         opens_sentence = start - 1 <= sent.start_char or text_of(doc)[max(sent.start_char, start - 3):start - 1].strip() in (":", ",", "")
         whole = bool(SENTENCE_END.search(quoted.rstrip(", "))) or len(quoted.split()) >= 0.5 * len(sent_text.split())
         after_colon = text_of(doc)[:start - 1].rstrip().endswith(":")
@@ -248,11 +247,10 @@ class QuoteFinder:
             subjects = [c for c in cue.children if c.dep_ in ("dobj", "obj")]
         else:
             subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
-        head = cue
         if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
             # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
             # hangs from, else of the nearest verb with a subject.
-            chain = [a for a in cue.ancestors]
+            chain = list(cue.ancestors)
             speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside]
             for a in (speech_heads[:1] or chain):
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]

@@ -14,7 +14,7 @@ quotes make it alleged and attributed to their speaker. Results: `doc._.events`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -113,7 +113,6 @@ class Event:
     quad_class: str
     intensity: float
     confidence: float
-    extra: dict = field(default_factory=dict)
 
     @property
     def plover_type(self) -> str:
