@@ -14,7 +14,7 @@ quotes make it alleged and attributed to their speaker. Results: `doc._.events`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -51,6 +51,9 @@ MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FIRST_PERSON = {"we", "us", "our", "i"}
+# Deaths these words explain were no attack ("killed in a helicopter crash").
+ACCIDENT_WORDS = {"crash", "accident", "collision", "earthquake", "flood", "storm", "avalanche", "landslide",
+                  "derailment", "blaze", "drowning", "disease", "outbreak"}
 # Nouns of statements whose "that" clause is the speaker's claim.
 SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports",
                 "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
@@ -222,7 +225,7 @@ class EventCoder:
         # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
-        if not source and rule.event_type == "ASSAULT":
+        if not source and rule.event_type == "ASSAULT" and not ACCIDENT_WORDS & {t.lemma_.lower() for t in sentence_of(tok)}:
             # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
             # there; coded as that country's unidentified armed force (CAMEO's UAF).
             place = self._place(tok, sentence_of(tok), rule)
@@ -264,6 +267,8 @@ class EventCoder:
 
     def _rule_fits(self, tok: Token, rule: Rule, by_token) -> bool:
         children = list(tok.children)
+        if rule.active_only and any(c.dep_ in ("auxpass", "nsubjpass", "agent") for c in children):
+            return False
         if rule.particle:
             # "called on China", "pulled out of", "hand over": right after the verb or its object
             near = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "agent", "dative") and c.i - tok.i <= 3}
@@ -380,8 +385,14 @@ class EventCoder:
         return [head]
 
     def _antecedent(self, pronoun: Token, by_token, quotes) -> list[Actor]:
-        """"Russia said it would resume ...": the speaker; else the nearest fitting actor before."""
+        """"Russia said it would resume ...": the speaker; "Western countries increased their
+        support": the clause's own subject; else the nearest fitting actor before."""
         wants_person = pronoun.lower_ in ("he", "she", "him", "her", "his")
+        if pronoun.dep_ == "poss":
+            verb = next((a for a in pronoun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            subj = [c for c in verb.children if c.dep_ == "nsubj" and c.i < pronoun.i] if verb is not None else []
+            if subj and subj[0].pos_ != "PRON" and pronoun.i not in {t.i for t in subj[0].subtree}:
+                return self._actors_of(subj[0], by_token, quotes)
         for a in pronoun.ancestors:
             if a.pos_ in ("VERB", "AUX") and a.lemma_ in self.speech:
                 subj = [c for c in a.children if c.dep_ == "nsubj" and c.i != pronoun.i]
@@ -472,7 +483,7 @@ class EventCoder:
             return list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
                          for a in source if a.country and len(a.country) == 3}.values())
         if rule.event_type == "CONSULT" and rule.mode == "visit" and where and where.country \
-                and where.country not in {a.country for a in source}:
+                and where.visited and where.country not in {a.country for a in source}:
             return [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts
         return target
 
@@ -630,11 +641,12 @@ class EventCoder:
                 span = next((e for e in tok.doc.ents if e.start <= obj.i < e.end and e.label_ in PLACE_LABELS | {"ORG"}), None)
                 text = span.text if span is not None else obj.text
                 if span is not None or obj.text in self.d.capitals or obj.text in self.d.country_names:
-                    return resolve_place(text, self.d)
+                    # "a visit to Moscow": the place visited; "met in Rome": where it happened
+                    return replace(resolve_place(text, self.d), visited=prep.lower_ == "to")
         if rule.event_type == "CONSULT":
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
                 if obj.text in self.d.capitals or obj.ent_type_ in PLACE_LABELS:
-                    return resolve_place(obj.text, self.d)
+                    return replace(resolve_place(obj.text, self.d), visited=True)
         # Deeper in the phrase: "fired shells at targets in Jericho", "eased measures in
         # Montenegro province" -- but not in another clause with a subject of its own.
         for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):

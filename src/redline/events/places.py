@@ -22,6 +22,8 @@ class Place:
     country: str | None
     lat: float | None = None
     lon: float | None = None
+    visited: bool = False  # the place a visit went to (its government hosts), not only where
+
 
     def as_record(self) -> dict:
         return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon}

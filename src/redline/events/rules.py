@@ -31,6 +31,7 @@ class Rule:
     requires_joint: bool = False
     requires_target: bool = False
     requires_future: bool = False  # the clause it governs speaks of the future ("warned that police will ...")
+    active_only: bool = False  # not in the passive
 
 
 @dataclass
@@ -101,6 +102,7 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
         requires_joint=bool(entry.get("requires_joint")),
         requires_target=bool(entry.get("requires_target")),
         requires_future=bool(entry.get("requires_future")),
+        active_only=bool(entry.get("active_only")),
     )
 
 
