@@ -113,11 +113,16 @@ def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
     return records
 
 
-def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
+def parsed(records: list[dict], spacy_model: str):
+    """(record, Doc) for each gold text, parsed with its publication date."""
     nlp = load_pipeline(spacy_model)
-    result = QuoteEvaluation()
     dated = ((r["text"], dt.date.fromisoformat(r["published"]) if r.get("published") else None) for r in records)
-    for rec, doc in zip(records, nlp.pipe(make_docs(nlp, dated))):
+    return zip(records, nlp.pipe(make_docs(nlp, dated)))
+
+
+def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
+    result = QuoteEvaluation()
+    for rec, doc in parsed(records, spacy_model):
         gold = rec["quotes"]
         predicted = doc._.quotes
         for q in predicted:
@@ -206,10 +211,8 @@ def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
     """Per gold event: found with its type and both actors? Its date and negation right?
     Predicted events that match nothing count against precision; a gold event that is
     negated or not asserted but was coded as an asserted fact is listed in `false_facts`."""
-    nlp = load_pipeline(spacy_model)
     result = EventEvaluation()
-    dated = ((r["text"], dt.date.fromisoformat(r["published"]) if r.get("published") else None) for r in records)
-    for rec, doc in zip(records, nlp.pipe(make_docs(nlp, dated))):
+    for rec, doc in parsed(records, spacy_model):
         result.sentences += 1
         predicted = list(doc._.events)
         if "span" in rec:

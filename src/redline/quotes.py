@@ -185,21 +185,20 @@ class QuoteFinder:
         """Cues around the quote, closest first: right after it ("“…,” she said"), then before it.
         A cue after the quote that introduces a quote of its own ("“…,” to which Putin replied,
         “…”") belongs to that one."""
-        words = self.speech | self.framing if framing else self.speech
         sent_end = sentence_of(region[-1]).end_char
-        cues = [t for t in region if t.idx not in inside and (t.lower_ == "quoted" or
-                (t.pos_ in ("VERB", "AUX") and t.lemma_ in words))
+        cues = [t for t in region if self._is_cue(t, inside, framing)
                 and not (t.idx > end and any(t.idx < s < sent_end for s, _ in spans))]
         return sorted(cues, key=lambda t: t.idx - end if t.idx >= end else (start - t.idx) + 10_000)
 
-    def _cue_in(self, sent: Span, inside: set[int], framing: bool = False) -> Token | None:
+    def _is_cue(self, tok: Token, inside: set[int], framing: bool = False) -> bool:
+        """A speech verb outside the quotes (or a framing verb, for fragments); "quoted X as saying"."""
+        if tok.idx in inside:
+            return False
         words = self.speech | self.framing if framing else self.speech
-        for tok in sent:
-            if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in words and tok.idx not in inside:
-                return tok
-            if tok.lower_ == "quoted" and tok.idx not in inside:  # "quoted X as saying"
-                return tok
-        return None
+        return tok.lower_ == "quoted" or (tok.pos_ in ("VERB", "AUX") and tok.lemma_ in words)
+
+    def _cue_in(self, sent: Span, inside: set[int], framing: bool = False) -> Token | None:
+        return next((tok for tok in sent if self._is_cue(tok, inside, framing)), None)
 
     def _neighbour_attribution(self, doc, sent, inside, mentions, earlier, start):
         """A quote sentence with no cue: "X said:" before it, "he said." after it, or the

@@ -280,7 +280,7 @@ class Store:
                 "end_char": [s.end for s in rec.sentences],
                 "text": [s.text for s in rec.sentences],
             })
-            self._save_actors(con, rec)
+            self._save_findings(con, rec)
             if rec.outlet:
                 self._append(con, "outlet_lines", {
                     "outlet": [rec.outlet] * len(rec.short_lines),
@@ -288,7 +288,8 @@ class Store:
                     "article_id": [rec.id] * len(rec.short_lines),
                 })
 
-    def _save_actors(self, con: duckdb.DuckDBPyConnection, rec: ArticleRecord) -> None:
+    def _save_findings(self, con: duckdb.DuckDBPyConnection, rec: ArticleRecord) -> None:
+        """The actors, mentions, quotes and events found in one article (inside its transaction)."""
         actors = {m["actor_id"]: m for m in rec.mentions}
         for q in rec.quotes:
             if q.get("speaker_id"):

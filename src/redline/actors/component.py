@@ -55,6 +55,11 @@ class Mention:
                 "actor_id": self.actor.id, "kind": self.actor.kind, **self.actor.as_record()}
 
 
+def covered_chars(mentions: list[Mention]) -> set[int]:
+    """The character offsets already inside a mention."""
+    return {i for m in mentions for i in range(m.start, m.end)}
+
+
 def phrase_head(span: Span) -> Token:
     """The noun a modifier belongs to: "Russian Defence Ministry" -> "Ministry";
     "US and Chinese officials" -> "officials" for both modifiers."""
@@ -348,7 +353,7 @@ class ActorResolver:
     def _located_groups(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """"Rebels in the Ivory Coast", "students throughout Indonesia", "security forces in
         Guinea": people named by role and placed in a country are that country's group."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
+        covered = covered_chars(mentions)
         found = []
         for tok in doc:
             if tok.pos_ != "NOUN" or tok.idx in covered or not tok.tag_.endswith("S"):
@@ -378,7 +383,7 @@ class ActorResolver:
     @staticmethod
     def _missed_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """"Price told a news briefing": a surname NER did not tag, after the full name."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
+        covered = covered_chars(mentions)
         found = []
         for tok in doc:
             if tok.idx in covered or not tok.text[:1].isupper() or tok.is_sent_start and tok.pos_ != "PROPN":
@@ -393,7 +398,7 @@ class ActorResolver:
     def _unlabelled_names(self, doc: Doc, mentions: list[Mention], people: list[Actor]) -> list[Mention]:
         """"Eswar Prasad, a trade professor at Cornell, said": a name of two or more proper
         nouns as the subject of a verb, which NER did not tag, is a person."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
+        covered = covered_chars(mentions)
         found = []
         for tok in doc:
             if tok.pos_ != "PROPN" or tok.idx in covered or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
@@ -419,7 +424,7 @@ class ActorResolver:
 
     def _definite_descriptions(self, doc: Doc, mentions: list[Mention], day) -> list[Mention]:
         """"the official", "the Russian leader", "the ministry": the earlier actor meant."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
+        covered = covered_chars(mentions)
         found = []
         for tok in doc:
             if tok.pos_ != "NOUN" or tok.idx in covered or not self.d.sector_of(tok.text):

@@ -225,24 +225,26 @@ class EventCoder:
         # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
-        if not source and rule.event_type == "ASSAULT" and not ACCIDENT_WORDS & {t.lemma_.lower() for t in sentence_of(tok)}:
+        sent = sentence_of(tok)
+        unnamed_attack = not source and rule.event_type == "ASSAULT" and \
+            not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
+        where = self._place(tok, sent, rule) if unnamed_attack else None
+        if unnamed_attack and where is not None and where.country and len(where.country) == 3:
             # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
             # there; coded as that country's unidentified armed force (CAMEO's UAF).
-            place = self._place(tok, sentence_of(tok), rule)
-            if place is not None and place.country and len(place.country) == 3:
-                source = [Actor(f"unidentified:{place.country}", f"unidentified attackers ({place.name})",
-                                "organisation", place.country, "UAF")]
+            source = [Actor(f"unidentified:{where.country}", f"unidentified attackers ({where.name})",
+                            "organisation", where.country, "UAF")]
         if not source:
             return None  # PLOVER events need a source actor
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
             return None
         target = [a for a in target if a.id not in {s.id for s in source}]
-        sent = sentence_of(tok)
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
         when = self._date(tok, sent, published, future=modality == "future")
-        where = self._place(tok, sent, rule)
+        if not unnamed_attack:
+            where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
