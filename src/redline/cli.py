@@ -54,6 +54,7 @@ def ingest(
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
+    stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
@@ -110,6 +111,8 @@ def ingest(
         except KeyboardInterrupt:
             err.print("interrupted: what was stored is complete; run the same command again to finish.")
             raise typer.Exit(130)
+    if stories and report.stored:
+        _rebuild_stories(settings, quiet)
     if not quiet:
         for note in report.notes:
             out.print(f"note: {note}", markup=False)
@@ -119,6 +122,27 @@ def ingest(
         )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _rebuild_stories(settings: Settings, quiet: bool) -> None:
+    """Run the stories stage over the whole database, with a progress bar."""
+    from redline.stories import rebuild
+
+    with _open(settings, read_only=False) as store:
+        total = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        progress = Progress(TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+                            TimeElapsedColumn(), console=err, disable=quiet)
+        task = progress.add_task("stories", total=total)
+        with progress:
+            try:
+                result = rebuild(store, on_progress=lambda stage: progress.advance(task) if stage == "article" else None)
+            except KeyboardInterrupt:
+                err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
+                raise typer.Exit(130)
+    if not quiet:
+        levels = Counter(s["level"] for s in result.stories)
+        out.print(f"stories: {len(result.lineage)} copies or rewrites, {levels['happening']} happenings in "
+                  f"{levels['story']} running stories, {len(result.happenings)} merged events")
 
 
 def _print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]], last_max: int = 60) -> None:
@@ -256,14 +280,78 @@ def events_command(
     with _open(_settings(config, db)) as store:
         rows = store.find_events(event_type=event_type, country=country, asserted_only=not all_, limit=limit)
     for r in rows:
-        who = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in xs or []) or "-"  # noqa: E731
         flags = [r["modality"]] + (["NEGATED"] if r["negated"] else [])
         if r["attributed_to"]:
             flags.append(f"per {r['attributed_to']['name']}")
         when = f"{r['date']}" + ("?" if r["date_precision"] == "unknown" else "")
         kind = r["event_type"] + (f"/{r['mode']}" if r["mode"] else "")
-        out.print(f"{when:11} {kind:22} {who(r['source'])} -> {who(r['target'])}  [{', '.join(flags)}]", markup=False)
+        out.print(f"{when:11} {kind:22} {_actors_text(r['source'])} -> {_actors_text(r['target'])}  [{', '.join(flags)}]", markup=False)
         out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
+
+
+def _actors_text(actors: list[dict] | None) -> str:
+    return ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in actors or []) or "-"
+
+
+@app.command("stories")
+def stories_command(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute copies, stories and happenings first."),
+    limit: int = typer.Option(20, help="At most this many running stories."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Running stories, newest first, with their happenings (article clusters) and copies."""
+    settings = _settings(config, db)
+    if rebuild:
+        _rebuild_stories(settings, quiet=False)
+    with _open(settings) as store:
+        stories = store.query("SELECT * FROM stories WHERE level = 'story' ORDER BY last_date DESC NULLS LAST, id LIMIT ?", [limit])
+        happenings = store.query(
+            """SELECT h.*, list(s.article_id ORDER BY a.published, s.article_id) AS members
+               FROM stories h JOIN article_stories s ON s.happening_id = h.id JOIN articles a ON a.id = s.article_id
+               WHERE h.level = 'happening' GROUP BY ALL ORDER BY h.first_date, h.id""")
+        copies = {r["article_id"]: r for r in store.query("SELECT * FROM lineage")}
+    for story in stories:
+        out.print(f"{story['id']}  {story['first_date']} .. {story['last_date']}  {story['articles']} articles, "
+                  f"{story['sources']} independent  {story['label']}", markup=False)
+        for h in (h for h in happenings if h["story_id"] == story["id"]):
+            out.print(f"  {h['id']}  {h['first_date']}  {h['label']}", markup=False)
+            for article in h["members"]:
+                link = copies.get(article)
+                note = f"  ({link['relation']} of {link['derived_from']}, {link['similarity']:.2f})" if link else ""
+                out.print(f"      {article}{note}", markup=False)
+
+
+@app.command("timeline")
+def timeline_command(
+    story: Optional[str] = typer.Option(None, "--story", help="A running story (s-...) or happening (h-...) id."),
+    actor: list[str] = typer.Option([], "--actor", help="A country (ISO3); twice for a pair."),
+    all_: bool = typer.Option(False, "--all", help="Also happenings that every source negates, and hypothetical ones."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (the happenings with all their evidence)."),
+    limit: int = typer.Option(200, help="At most this many happenings."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Dated happenings in order, each with its outlets and one evidence sentence."""
+    with _open(_settings(config, db)) as store:
+        rows = store.timeline(story=story, actors=actor, include_unfirm=all_, limit=limit)
+    if json_out:
+        import json
+
+        out.print(json.dumps(rows, ensure_ascii=False, default=str, indent=1), markup=False)
+        return
+    for h in rows:
+        when = f"{h['date'] or '?'}" + ("" if h["date_precision"] == "day" and h["date_text"] else "?")
+        kind = h["event_type"] + (f"/{h['mode']}" if h["mode"] else "")
+        flags = [h["modality"]] + (["NEGATED"] if h["negated"] else []) + (["disputed"] if h["disputed"] else [])
+        sources = f"{h['sources']} source{'s' if h['sources'] != 1 else ''}"
+        out.print(f"{when:11} {kind:22} {_actors_text(h['source'])} -> {_actors_text(h['target'])}  "
+                  f"[{', '.join(flags)}; {sources}: {', '.join(h['outlets']) or 'outlet unknown'}]", markup=False)
+        lead = next((e for e in h["evidence"] if not e["negated"]), h["evidence"][0])
+        out.print(f"            “{lead['sentence']}” — {lead['article_id']}", markup=False)
+        for e in h["evidence"]:
+            if e["negated"] and not h["negated"]:
+                out.print(f"            disputed: “{e['sentence']}” — {e['article_id']}", markup=False)
 
 
 @app.command()
@@ -296,7 +384,7 @@ def export_command(
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
-    """Write a table (articles, sentences, quotes, events) as JSONL, CSV or Parquet."""
+    """Write a table (articles, sentences, quotes, events, happenings, stories) as JSONL, CSV or Parquet."""
     with _open(_settings(config, db)) as store:
         try:
             rows = export_dataset(store, dataset, fmt, output)

@@ -251,3 +251,49 @@ def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
                                   "trigger": e.trigger, "source": sorted(a.country or "?" for a in e.source)})
     # Predictions were counted under their own type; matched ones under the gold type.
     return result
+
+
+# -- stories ----------------------------------------------------------------------------------
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    """BCubed precision, recall and F1 of a clustering, over the items both sides have.
+
+    Per item: precision is the share of its predicted cluster that shares its gold cluster,
+    recall the share of its gold cluster that shares its predicted cluster; both averaged.
+    """
+    items = [i for i in gold if i in predicted]
+    by_pred: dict[str, set[str]] = {}
+    by_gold: dict[str, set[str]] = {}
+    for i in items:
+        by_pred.setdefault(predicted[i], set()).add(i)
+        by_gold.setdefault(gold[i], set()).add(i)
+    if not items:
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "items": 0}
+    p = sum(len(by_pred[predicted[i]] & by_gold[gold[i]]) / len(by_pred[predicted[i]]) for i in items) / len(items)
+    r = sum(len(by_pred[predicted[i]] & by_gold[gold[i]]) / len(by_gold[gold[i]]) for i in items) / len(items)
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "items": len(items)}
+
+
+def story_labels(section: dict, items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Gold happening and running-story of each item, from one section of a labels file.
+
+    The section names `happenings` (name: [item prefixes]) and `stories` (name: [happening
+    names or item prefixes]); an item named nowhere is a happening and a story of its own.
+    """
+    def resolve(prefix: str) -> str:
+        found = [i for i in items if i.startswith(str(prefix))]
+        if len(found) != 1:
+            raise ValueError(f"label {prefix!r} matches {len(found)} items")
+        return found[0]
+
+    happening = {i: i for i in items}
+    for name, prefixes in (section.get("happenings") or {}).items():
+        for p in prefixes:
+            happening[resolve(p)] = name
+    story = dict(happening)
+    for name, parts in (section.get("stories") or {}).items():
+        for part in parts:
+            members = [i for i, h in happening.items() if h == part] or [resolve(part)]
+            for i in members:
+                story[i] = name
+    return happening, story

@@ -19,8 +19,11 @@ DATASETS: dict[str, str] = {
                a.language, a.text,
                coalesce((SELECT list(r.text ORDER BY r.seq) FROM removed_lines r WHERE r.article_id = a.id),
                         []::VARCHAR[]) AS removed,
-               a.source_path, a.source_format, a.content_hash, a.n_sentences, a.nlp_note
-        FROM articles a ORDER BY a.published NULLS LAST, a.id""",
+               a.source_path, a.source_format, a.content_hash, a.n_sentences, a.nlp_note,
+               s.happening_id, s.story_id, l.derived_from, l.duplicate_of, l.similarity AS copy_similarity,
+               l.relation AS copy_relation
+        FROM articles a LEFT JOIN article_stories s ON s.article_id = a.id LEFT JOIN lineage l ON l.article_id = a.id
+        ORDER BY a.published NULLS LAST, a.id""",
     "sentences": """
         SELECT article_id, seq, start_char AS start, end_char AS "end", text
         FROM sentences ORDER BY article_id, seq""",
@@ -37,6 +40,19 @@ DATASETS: dict[str, str] = {
                modality, attributed_to, evidence, trigger, start_char AS start, end_char AS "end",
                trigger_start, trigger_end, quad_class, intensity, confidence
         FROM events ORDER BY article_id, start_char""",
+    "happenings": """
+        SELECT id, happening_id, story_id, event_type, mode, source, target,
+               strftime(date, '%Y-%m-%d') AS date, date_precision, date_text, location, modality, negated,
+               disputed, quad_class, intensity, confidence, sources, outlets, articles, mentions,
+               strftime(first_reported, '%Y-%m-%d') AS first_reported,
+               list_transform(evidence, lambda e: {'event_id': e.event_id, 'article_id': e.article_id,
+                   'outlet': e.outlet, 'published': strftime(e.published, '%Y-%m-%d'), 'sentence': e.sentence,
+                   'negated': e.negated, 'modality': e.modality, 'attributed_to': e.attributed_to}) AS evidence
+        FROM happenings ORDER BY date NULLS LAST, first_reported, id""",
+    "stories": """
+        SELECT id, level, story_id, label, actors, terms, strftime(first_date, '%Y-%m-%d') AS first_date,
+               strftime(last_date, '%Y-%m-%d') AS last_date, articles, sources, outlets
+        FROM stories ORDER BY level DESC, first_date NULLS LAST, id""",
 }
 
 

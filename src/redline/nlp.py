@@ -86,6 +86,14 @@ def sentence_of(token: Token) -> Span:
     return index[0][index[1][token.i]]
 
 
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
+def doc_terms(doc: Doc) -> list[str]:
+    """The lemmas that say what an article is about (story clustering's vocabulary)."""
+    return [t.lemma_.lower() for t in doc if t.pos_ in CONTENT_POS and t.is_alpha and not t.is_stop and len(t) > 2]
+
+
 def doc_sentences(doc: Doc) -> list[Sentence]:
     """Sentences with character offsets into the text, surrounding white space left out."""
     out = []

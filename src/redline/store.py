@@ -134,7 +134,76 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE events ADD COLUMN trigger_end INTEGER;
         """,
     ),
+    (
+        4,
+        """
+        -- Content lemmas of each article (from the parse), for story clustering.
+        ALTER TABLE articles ADD COLUMN terms VARCHAR[];
+        -- The stories stage's output, rebuilt as a whole (see redline.stories).
+        CREATE TABLE lineage (
+            article_id   VARCHAR PRIMARY KEY,
+            derived_from VARCHAR NOT NULL,  -- the earliest article of its lineage
+            duplicate_of VARCHAR,           -- set for copies, NULL for rewrites
+            similarity   DOUBLE,
+            relation     VARCHAR NOT NULL   -- copy | rewrite
+        );
+        CREATE TABLE stories (
+            id         VARCHAR PRIMARY KEY,  -- h-... (a happening) or s-... (a running story)
+            level      VARCHAR NOT NULL,     -- happening | story
+            story_id   VARCHAR,              -- for a happening: the running story it belongs to
+            label      VARCHAR,
+            actors     VARCHAR[],
+            terms      VARCHAR[],
+            first_date DATE,
+            last_date  DATE,
+            articles   INTEGER,
+            sources    INTEGER,              -- articles with copies of one lineage counted once
+            outlets    VARCHAR[]
+        );
+        CREATE TABLE article_stories (
+            article_id   VARCHAR PRIMARY KEY,
+            happening_id VARCHAR NOT NULL,
+            story_id     VARCHAR NOT NULL,
+            similarity   DOUBLE
+        );
+        CREATE TABLE happenings (
+            id             VARCHAR PRIMARY KEY,  -- e-...
+            happening_id   VARCHAR,              -- the happening (story level) of its first report
+            story_id       VARCHAR,
+            event_type     VARCHAR,
+            mode           VARCHAR,
+            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            date           DATE,
+            date_precision VARCHAR,
+            date_text      VARCHAR,
+            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
+            modality       VARCHAR,
+            negated        BOOLEAN,
+            disputed       BOOLEAN,
+            quad_class     VARCHAR,
+            intensity      DOUBLE,
+            confidence     DOUBLE,
+            sources        INTEGER,
+            outlets        VARCHAR[],
+            articles       INTEGER,
+            mentions       INTEGER,
+            first_reported DATE,
+            first_article  VARCHAR,
+            evidence       STRUCT(event_id VARCHAR, article_id VARCHAR, outlet VARCHAR, published DATE,
+                                  sentence VARCHAR, negated BOOLEAN, modality VARCHAR, attributed_to VARCHAR)[]
+        );
+        CREATE TABLE happening_events (happening_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL);
+        """,
+    ),
 ]
+
+STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
+HAPPENING_COLUMNS = (
+    "id", "happening_id", "story_id", "event_type", "mode", "source", "target", "date", "date_precision",
+    "date_text", "location", "modality", "negated", "disputed", "quad_class", "intensity", "confidence",
+    "sources", "outlets", "articles", "mentions", "first_reported", "first_article", "evidence",
+)
 
 EVENT_COLUMNS = (
     "id", "article_id", "event_type", "mode", "source", "target", "date", "date_precision", "date_text",
@@ -182,6 +251,7 @@ class ArticleRecord:
     removed: list[RemovedLine] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     short_lines: list[str] = field(default_factory=list)
+    terms: list[str] | None = None  # content lemmas, for story clustering
     mentions: list[dict] = field(default_factory=list)  # Mention.as_record()
     quotes: list[dict] = field(default_factory=list)    # Quote.as_record() + speaker_id
     events: list[dict] = field(default_factory=list)    # Event.as_record()
@@ -259,12 +329,12 @@ class Store:
                 con.execute(f"DELETE FROM {table} WHERE article_id = ?", [rec.id])
             con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
             con.execute(
-                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())""",
+                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)""",
                 [
                     rec.id, rec.outlet, rec.url, rec.title, rec.published, rec.published_source,
                     rec.language, rec.language_score, rec.source_path, rec.source_format,
                     rec.raw, rec.text, rec.content_hash, rec.metadata_hash,
-                    len(rec.sentences), rec.nlp_note,
+                    len(rec.sentences), rec.nlp_note, rec.terms,
                 ],
             )
             self._append(con, "removed_lines", {
@@ -333,6 +403,59 @@ class Store:
         names = ", ".join(columns)
         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM batch")
 
+    # -- stories ------------------------------------------------------------------------
+    def story_articles(self) -> Iterator[dict]:
+        """Articles in date order with their lemmas and actor ids, streamed (for redline.stories)."""
+        cur = self.con.cursor()
+        cur.execute(
+            """SELECT a.id, a.published, a.outlet, a.text, a.terms,
+                      coalesce((SELECT list(m.actor_id) FROM mentions m WHERE m.article_id = a.id), []) AS actors
+               FROM articles a ORDER BY a.published NULLS LAST, a.id"""
+        )
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(1000):
+            for row in batch:
+                yield dict(zip(names, row))
+
+    def story_events(self) -> Iterator[dict]:
+        cur = self.con.cursor()
+        cur.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY article_id, start_char")
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(5000):
+            for row in batch:
+                yield dict(zip(names, row))
+
+    def actor_names(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT id, name FROM actors").fetchall())
+
+    def save_stories(self, result) -> None:
+        """Replace the stories stage's tables with `result` (a redline.stories.StoryResult), all or nothing."""
+        with self.transaction() as con:
+            for table in STORY_TABLES:
+                con.execute(f"DELETE FROM {table}")
+            links = list(result.lineage.values())
+            self._append(con, "lineage", {
+                "article_id": [x.article_id for x in links], "derived_from": [x.derived_from for x in links],
+                "duplicate_of": [x.duplicate_of for x in links], "similarity": [x.similarity for x in links],
+                "relation": [x.relation for x in links],
+            })
+            placed = result.article_stories
+            self._append(con, "article_stories", {
+                "article_id": list(placed), "happening_id": [v[0] for v in placed.values()],
+                "story_id": [v[1] for v in placed.values()], "similarity": [v[2] for v in placed.values()],
+            })
+            self._append_rows(con, "stories", result.stories)
+            self._append_rows(con, "happenings", [{c: h[c] for c in HAPPENING_COLUMNS} for h in result.happenings])
+            self._append(con, "happening_events", {
+                "happening_id": [h for h, _ in result.happening_events],
+                "event_id": [e for _, e in result.happening_events],
+            })
+
+    @classmethod
+    def _append_rows(cls, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+        if rows:
+            cls._append(con, table, {c: [r[c] for r in rows] for c in rows[0]})
+
     # -- queries ------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self.con.execute(sql, params or [])
@@ -394,6 +517,24 @@ class Store:
         return self.query(
             f"""SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id
                 WHERE {where} ORDER BY e.date NULLS LAST, e.article_id, e.start_char LIMIT ?""",
+            params + [limit],
+        )
+
+    def timeline(self, story: str | None = None, actors: list[str] = (), include_unfirm: bool = False,
+                 limit: int = 200) -> list[dict]:
+        """Merged happenings in date order: of a story (s-...) or happening (h-...), and/or with these countries."""
+        conditions, params = [], []
+        if story:
+            conditions.append("(h.story_id = ? OR h.happening_id = ?)")
+            params += [story, story]
+        for code in actors:
+            conditions.append("list_contains(list_transform(h.source || h.target, lambda x: x.country), ?)")
+            params.append(code)
+        if not include_unfirm:
+            conditions.append("NOT h.negated AND h.modality <> 'hypothetical'")
+        where = " AND ".join(conditions) or "true"
+        return self.query(
+            f"SELECT h.* FROM happenings h WHERE {where} ORDER BY h.date NULLS LAST, h.first_reported, h.id LIMIT ?",
             params + [limit],
         )
 

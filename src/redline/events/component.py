@@ -554,6 +554,9 @@ class EventCoder:
         negated |= any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in self.rules.negators for c in tok.children)
         reported = None
         claimant = None
+        # "sees nothing resulting from the summit": a named happening inside a prepositional
+        # phrase is presupposed; negation above it is about something else.
+        presupposed = tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj"
         child, head = tok, tok.head
         # spaCy makes a new Token object on each access: compare positions, never identity
         while head.i != child.i and child.dep_ in CLAUSE_LABELS | {"ROOT"}:
@@ -566,7 +569,7 @@ class EventCoder:
                     return negated, "unsaid", None
                 negated |= lemma in self.rules.negators  # "the Kremlin denied seeking help"
                 break  # what a speaker said: negation above the speech verb is not the event's
-            if lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children):
+            if not presupposed and (lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children)):
                 negated = True
             if head.pos_ in ("VERB", "AUX") and lemma in self.rules.alleged:
                 alleged = True  # "accused Ukraine of carrying out the attack": an allegation

@@ -22,11 +22,11 @@ from redline.errors import InputError
 from redline.ingest.manifest import Manifest, parse_date
 from redline.ingest.readers import RawArticle, discover, read_file
 from redline.language import identify
-from redline.nlp import doc_sentences, load_pipeline, make_docs
+from redline.nlp import doc_sentences, doc_terms, load_pipeline, make_docs
 from redline.store import ArticleRecord, Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 NLP_BATCH = 16
 
 
@@ -228,6 +228,7 @@ class Ingestor:
         docs = make_docs(nlp, ((text, rec.published) for rec, text in batch))
         for (rec, _), doc in zip(batch, nlp.pipe(docs, batch_size=NLP_BATCH)):
             rec.sentences = doc_sentences(doc)
+            rec.terms = doc_terms(doc)
             rec.mentions = [m.as_record() for m in doc._.actor_mentions]
             rec.quotes = [q.as_record() for q in doc._.quotes]
             rec.events = [e.as_record() for e in doc._.events]
