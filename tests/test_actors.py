@@ -26,6 +26,12 @@ def test_countries_adjectives_and_metonyms(nlp):
     assert (actors["Russian forces"].country, actors["Russian forces"].sector) == ("RUS", "MIL")
 
 
+def test_names_match_with_either_apostrophe(nlp):
+    for apostrophe in ("'", "’"):
+        actors, _ = resolve(nlp, f"Officials said the People{apostrophe}s Republic of China had sent no weapons.")
+        assert actors[f"People{apostrophe}s Republic of China"].country == "CHN"
+
+
 def test_capital_as_a_place_is_not_an_actor(nlp):
     actors, _ = resolve(nlp, "Senior US and Chinese officials met in Rome on Monday.")
     assert "Rome" not in actors

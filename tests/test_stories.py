@@ -139,7 +139,7 @@ def test_mentions_of_one_happening_merge_and_a_denial_disputes_it():
     assert record["disputed"] and not record["negated"]
     assert record["modality"] == "alleged"
     assert record["first_reported"] == dt.date(2022, 3, 14)
-    assert [e["article_id"] for e in record["evidence"]][0] == "a"
+    assert [e["article_id"] for e in record["evidence"]] == ["a", "c2", "c", "b"]  # lead, then as reported
 
 
 def test_meetings_merge_whatever_the_direction():
@@ -184,6 +184,10 @@ def test_seed_stories(shared, tmp_path, run_cli):
     happening, story = story_labels(LABELS["seeds"], list(placed))
     assert bcubed({a: p["happening_id"] for a, p in placed.items()}, happening)["f1"] == 1.0
     assert bcubed({a: p["story_id"] for a, p in placed.items()}, story)["f1"] == 1.0
+    # The Xi-Putin talks of March 2023, reported by two outlets, are one happening with two sources.
+    talks = run_cli("timeline", "--actor", "CHN", "--actor", "RUS", "--json", "--db", db).output
+    consult = [h for h in json.loads(talks) if h["event_type"] == "CONSULT" and h["date"].startswith("2023-03")]
+    assert len(consult) == 1 and consult[0]["sources"] == 2 and not consult[0]["disputed"]
 
 
 def test_clustering_of_real_pages(shared, tmp_path):

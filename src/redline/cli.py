@@ -347,7 +347,7 @@ def timeline_command(
         sources = f"{h['sources']} source{'s' if h['sources'] != 1 else ''}"
         out.print(f"{when:11} {kind:22} {_actors_text(h['source'])} -> {_actors_text(h['target'])}  "
                   f"[{', '.join(flags)}; {sources}: {', '.join(h['outlets']) or 'outlet unknown'}]", markup=False)
-        lead = next((e for e in h["evidence"] if not e["negated"]), h["evidence"][0])
+        lead = h["evidence"][0]  # the mention the happening's fields come from
         out.print(f"            “{lead['sentence']}” — {lead['article_id']}", markup=False)
         for e in h["evidence"]:
             if e["negated"] and not h["negated"]:

@@ -94,6 +94,32 @@ def noun_phrase(token: Token, labels: set[str] = NP_LABELS) -> list[Token]:
     return out
 
 
+# Nouns that frame a time inside a meeting: "at the end of the talks", "on the sidelines of".
+MEETING_FRAMES = {"end", "start", "beginning", "close", "conclusion", "sidelines", "margins", "course", "day",
+                  "days", "round", "part", "eve"}
+MEETING_PREPS = {"during", "at", "in", "after", "before", "following", "of", "on", "ahead", "throughout"}
+
+
+def meeting_participants(tok: Token) -> Token | None:
+    """The subject of the clause a nominal meeting sits in, through framing nouns and
+    non-finite verbs ("X and Y were filmed saying goodbyes at the end of two days of talks")."""
+    node, verb = tok, None
+    while node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ in MEETING_PREPS:
+        up = node.head.head
+        if up.pos_ in ("VERB", "AUX"):
+            verb = up
+            break
+        if up.lemma_.lower() not in MEETING_FRAMES:
+            return None
+        node = up
+    while verb is not None:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0]
+        verb = verb.head if verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i else None
+    return None
+
+
 @dataclass
 class Event:
     event_type: str
@@ -426,11 +452,11 @@ class EventCoder:
                     source += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
                 elif prep.lower_ in (rule.target_preps or ("of", "to", "against", "on", "with")):
                     target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
-            if not source and rule.event_type == "CONSULT" and tok.dep_ == "pobj" and \
-                    tok.head.lower_ in ("during", "at", "in", "after", "before") and tok.head.head.pos_ == "VERB":
-                # "announced the deal during a meeting with Liu He": the one who announced met
-                subj = [c for c in tok.head.head.children if c.dep_ == "nsubj"]
-                source = self._actors_of(subj[0], by_token, quotes) if subj else []
+            if not source and rule.event_type == "CONSULT":
+                # "announced the deal during a meeting with Liu He", "were filmed saying goodbyes at
+                # the end of two days of meetings": whoever the clause is about took part
+                subj = meeting_participants(tok)
+                source = self._actors_of(subj, by_token, quotes) if subj is not None else []
             if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
                 # "Russia began its invasion", "stepped up attacks": the verb's subject acts
                 subj = [c for c in tok.head.children if c.dep_ == "nsubj"]

@@ -176,6 +176,7 @@ def happening_record(group: list[Mention]) -> dict:
              "published": m.published, "sentence": m.event["evidence"], "negated": bool(m.event["negated"]),
              "modality": m.event["modality"],
              "attributed_to": (m.event.get("attributed_to") or {}).get("name")}
-            for m in sorted(group, key=lambda m: (m.published or dt.date.max, m.event["id"]))
+            # the lead mention first, then in the order they were reported
+            for m in [lead] + sorted((m for m in group if m is not lead), key=lambda m: (m.published or dt.date.max, m.event["id"]))
         ],
     }
