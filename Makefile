@@ -31,13 +31,20 @@ demo: setup
 	$(BIN)/redline stories --limit 3 --db $(DB)
 	@echo
 	$(BIN)/redline timeline --actor RUS --actor UKR --db $(DB)
+	@echo
+	$(BIN)/redline dyad RUS UKR --by month -o out/dyad-RUS-UKR.csv --db $(DB)
+	@echo
+	$(BIN)/redline watch examples/watch.yaml --jsonl out/alerts.jsonl --db $(DB)
+	@echo
+	$(BIN)/redline outlets --db $(DB)
 	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
 	$(BIN)/redline export quotes --format jsonl -o out/quotes.jsonl --db $(DB)
 	$(BIN)/redline export events --format jsonl -o out/events.jsonl --db $(DB)
 	$(BIN)/redline export happenings --format jsonl -o out/happenings.jsonl --db $(DB)
 	$(BIN)/redline export stories --format jsonl -o out/stories.jsonl --db $(DB)
 	@echo
-	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl, out/events.jsonl, out/happenings.jsonl, out/stories.jsonl"
+	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl, out/events.jsonl, out/happenings.jsonl, out/stories.jsonl,"
+	@echo "      out/dyad-RUS-UKR.csv, out/alerts.jsonl"
 	@echo "Try:  $(BIN)/redline timeline --actor RUS --json --db $(DB)"
 	@echo "Try:  $(BIN)/redline events --all --country CHN --db $(DB)"
 	@echo "Try:  $(BIN)/redline show bsg-2022-11-02-northgate --actors --db $(DB)"
@@ -51,6 +58,7 @@ bench: setup
 	$(BIN)/python bench/nlp_overhead.py
 	$(BIN)/python bench/plover_gsr.py
 	$(BIN)/python bench/stories.py
+	$(BIN)/python bench/analysis.py
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl

@@ -354,6 +354,178 @@ def timeline_command(
                 out.print(f"            disputed: “{e['sentence']}” — {e['article_id']}", markup=False)
 
 
+QUADS = {"verbal-cooperation": "VK", "material-cooperation": "MK", "verbal-conflict": "VC", "material-conflict": "MC"}
+
+
+@app.command("dyad")
+def dyad_command(
+    a: str = typer.Argument(..., metavar="A", help="An actor: ISO3 (CHN) or ISO3:SECTOR (RUS:MIL)."),
+    b: str = typer.Argument(..., metavar="B"),
+    by: str = typer.Option("week", "--by", help="day, week or month."),
+    unit: str = typer.Option("happening", "--unit", help="happening (copies counted once) or mention."),
+    include: list[str] = typer.Option([], "--include", help="Also count alleged, future or hypothetical events (repeatable)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the full series (.csv or .parquet)."),
+    window: int = typer.Option(8, help="Shifts: periods in the trailing baseline."),
+    threshold: float = typer.Option(3.5, help="Shifts: robust z-score that counts as a shift."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """How A and B treat each other over time: events per period by direction and quad class, and shifts."""
+    from redline.analysis import dyad_series, dyad_shifts
+
+    with _open(_settings(config, db)) as store:
+        try:
+            series = dyad_series(store, a, b, by=by, unit=unit, include=include)
+            shifts = dyad_shifts(store, a, b, by=by, unit=unit, include=include, window=window, threshold=threshold)
+        except ValueError as e:
+            err.print(f"error: {e}", markup=False)
+            raise typer.Exit(2)
+    if output:
+        if output.suffix not in (".csv", ".parquet"):
+            err.print(f"error: {output}: write .csv or .parquet", markup=False)
+            raise typer.Exit(2)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        series.to_csv(output, index=False) if output.suffix == ".csv" else series.to_parquet(output, index=False)
+    if series.empty:
+        out.print(f"no {unit}s between {a} and {b}" + ("" if include else " (asserted only; see --include)"))
+        return
+    header = ("period", f"{a}->{b}", f"{b}->{a}", "joint", *QUADS.values(), "mean intensity")
+    rows = []
+    for period, group in series.groupby("period"):
+        count = lambda col, val: str(int(group.loc[group[col] == val, "events"].sum()))  # noqa: E731
+        mean = group["total_intensity"].sum() / group["events"].sum()
+        rows.append((str(period), count("direction", "A->B"), count("direction", "B->A"), count("direction", "joint"),
+                     *[count("quad_class", q) for q in QUADS], f"{mean:+.1f}"))
+    _print_columns(header, rows)
+    out.print(f"{len(shifts)} shift(s) against the trailing {window}-{by} baseline (|robust z| >= {threshold})")
+    for shift in shifts.to_dict("records"):
+        out.print(f"  {shift['period']}  {shift['measure']} {shift['value']:g} (baseline {shift['baseline']:g}, "
+                  f"z {shift['z']:+.1f})", markup=False)
+        for e in shift["evidence"][:3]:
+            out.print(f"      {e['event_type']} {e['direction']}: “{e['sentence']}” ({e['id']})", markup=False)
+    if output:
+        out.print(f"{len(series)} rows -> {output}", markup=False)
+
+
+def _print_watch_record(r: dict, new: bool) -> None:
+    mark = "NEW " if new else ""
+    if r.get("happening_id"):
+        kind = r["event_type"] + (f"/{r['mode']}" if r.get("mode") else "")
+        out.print(f"{mark}{r['status'].upper()}  {r['rule']}: {r['date']} {kind} {_actors_text(r['source'])} -> "
+                  f"{_actors_text(r['target'])}  [{r['reason'] or r['modality']}"
+                  f"{', disputed' if r['disputed'] else ''}; {r['sources']} source(s): "
+                  f"{', '.join(r['outlets']) or 'outlet unknown'}; first reported {r['first_reported']}]", markup=False)
+        for e in r["evidence"]:
+            status = ("negated" if e["negated"] else e["modality"]) + (f", per {e['attributed_to']}" if e["attributed_to"] else "")
+            out.print(f"        “{e['sentence']}” — {e['article_id']} ({status})", markup=False)
+    else:
+        out.print(f"{mark}{r['status'].upper()}  {r['rule']}: {r['date']} .. {r['until']}  weekly mean intensity "
+                  f"{r['mean_intensity']}{'; ' + r['reason'] if r['reason'] else ''}; {r['events']} events", markup=False)
+        for sentence in r["evidence"][:3]:
+            out.print(f"        “{sentence}”", markup=False)
+
+
+@app.command("watch")
+def watch_command(
+    rules_file: Path = typer.Argument(..., metavar="RULES.yaml", help="Watch rules (format in redline.analysis.watch)."),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Append alerts and near-misses to this JSONL file."),
+    webhook: Optional[str] = typer.Option(None, "--webhook", help="POST each new alert as JSON to this URL."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Remember alerts already sent here (JSON), so each is sent once."),
+    every: Optional[float] = typer.Option(None, "--every", help="Keep watching: evaluate again every this many seconds."),
+    near_misses: bool = typer.Option(True, "--near-misses/--no-near-misses", help="Also report near-misses."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Evaluate watch rules ("red lines") on what is stored: alerts, and near-misses apart."""
+    import json
+    import time
+
+    from redline.analysis.watch import alert_key, evaluate, load_rules, post_webhook
+
+    settings = _settings(config, db)
+    try:
+        rules = load_rules(rules_file)
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
+    seen: set[str] = set()
+    if state and state.exists():
+        try:
+            seen = set(json.loads(state.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            err.print(f"error: {state}: not a Redline watch state file (a JSON list)", markup=False)
+            raise typer.Exit(2)
+    while True:
+        try:
+            with _open(settings) as store:
+                records = evaluate(store, rules)
+        except typer.Exit:
+            if every is None:
+                raise
+            records = None  # the database is busy (an ingest is writing): try again next round
+        if records is not None:
+            alerts = [r for r in records if r["status"] == "alert"]
+            misses = [r for r in records if r["status"] == "near-miss"] if near_misses else []
+            fresh = [r for r in alerts + misses if alert_key(r) not in seen]
+            if every is None or fresh:
+                out.print(f"{len(alerts)} alert(s), {len([r for r in records if r['status'] == 'near-miss'])} near-miss(es) "
+                          f"from {len(rules)} rule(s)")
+            for r in alerts + misses:
+                if every is None or r in fresh:
+                    _print_watch_record(r, new=r in fresh and bool(state or every))
+            if jsonl and fresh:
+                jsonl.parent.mkdir(parents=True, exist_ok=True)
+                with jsonl.open("a", encoding="utf-8") as f:
+                    for r in fresh:
+                        f.write(json.dumps(r, default=str, ensure_ascii=False) + "\n")
+            for r in fresh:
+                if webhook and r["status"] == "alert":
+                    try:
+                        post_webhook(webhook, r)
+                    except OSError as e:
+                        err.print(f"error: webhook {webhook}: {e}; the alert stays unsent", markup=False)
+                        continue
+                seen.add(alert_key(r))
+            if state:
+                state.write_text(json.dumps(sorted(seen)), encoding="utf-8")
+        if every is None:
+            return
+        try:
+            time.sleep(every)
+        except KeyboardInterrupt:
+            return
+
+
+@app.command("outlets")
+def outlets_command(
+    story: Optional[str] = typer.Option(None, "--story", help="Only this running story (s-...)."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Outlets compared: coverage of happenings, their words for the same happening, their tone."""
+    from redline.analysis import outlet_summary, outlet_terms, outlet_tone
+
+    with _open(_settings(config, db)) as store:
+        summary_rows = outlet_summary(store, story)
+        terms_rows = outlet_terms(store, story)
+        tone_rows = outlet_tone(store, story)
+    out.print("Coverage (happenings covered, and missed while the outlet was on the story):")
+    _print_columns(("outlet", "covered", "missed", "share"),
+                   [(r["outlet"], str(r["covered"]), str(r["missed"]), f"{r['share']:.2f}") for r in summary_rows.to_dict("records")])
+    out.print()
+    out.print("Words for the same happening:")
+    differing = terms_rows[terms_rows["differs"]] if not terms_rows.empty else terms_rows
+    for happening, group in differing.groupby("happening_id"):
+        words = "; ".join(f"{o}: {', '.join(sorted(set(g['phrase'])))}" for o, g in group.groupby("outlet"))
+        out.print(f"  {happening} {group['event_type'].iloc[0]:9}  {words}", markup=False)
+    out.print()
+    out.print("Tone (mean intensity of the asserted events each outlet reports, by country; quotes chosen):")
+    fmt = lambda n, x: f"{n} ({x:+.1f})" if n else "-"  # noqa: E731
+    _print_columns(("outlet", "country", "as source", "as target", "quotes"),
+                   [(r["outlet"], r["country"], fmt(r["source_events"], r["source_intensity"]),
+                     fmt(r["target_events"], r["target_intensity"]), str(r["quotes"])) for r in tone_rows.to_dict("records")])
+
+
 @app.command()
 def summary(db: Optional[Path] = DbOption, config: Optional[Path] = ConfigOption) -> None:
     """What the database holds: articles, outlets, dates, languages, furniture removed."""

@@ -31,6 +31,13 @@ DATE_TOLERANCE_DAYS = 1
 WIDEST_INTERVAL_DAYS = 31
 
 
+def named(actors: list[dict] | None) -> frozenset[str]:
+    """Canonical proper names of several words ("Wang Yi", "Russian Defence Ministry"): two
+    mentions naming different ones on one side are about different happenings."""
+    return frozenset(a["name"] for a in actors or [] if a and a.get("name") and len(a["name"].split()) >= 2
+                     and all(w[:1].isupper() for w in a["name"].split()))
+
+
 def parties(actors: list[dict] | None) -> frozenset[str]:
     """The actors of one side, as countries (or names, for actors with no country)."""
     return frozenset((a.get("country") or (a.get("name") or "").casefold()) for a in actors or [] if a)
@@ -83,6 +90,13 @@ def compatible(a: Mention, b: Mention) -> bool:
     place_a, place_b = (m.event.get("location") or {} for m in (a, b))
     if place_a.get("country") and place_b.get("country") and place_a["country"] != place_b["country"]:
         return False
+    for side_a, side_b in (("source", "source"), ("target", "target")) if a.event["event_type"] not in SYMMETRIC \
+            else (("source", "source"),):
+        names_a, names_b = named(a.event[side_a]), named(b.event[side_b])
+        if a.event["event_type"] in SYMMETRIC:
+            names_a, names_b = names_a | named(a.event["target"]), names_b | named(b.event["target"])
+        if names_a and names_b and not names_a & names_b:
+            return False  # Wang Yi's visit is not Xi Jinping's
     if a.event["event_type"] in SYMMETRIC:
         shared = a.all_parties & b.all_parties
         return bool(shared) and (len(shared) >= 2 or min(len(a.all_parties), len(b.all_parties)) == 1)
@@ -145,6 +159,16 @@ def _key(m: Mention) -> tuple:
             m.published or dt.date.max, -(e.get("confidence") or 0.0), e["id"])
 
 
+def _side(lead: Mention, group: list[Mention], side: str) -> list[dict]:
+    """The lead mention's actors on one side, or, when it names none, the others' most named."""
+    if lead.event[side]:
+        return lead.event[side]
+    named = Counter(tuple((a["name"], a["country"], a["sector"]) for a in m.event[side]) for m in group if m.event[side])
+    if not named:
+        return []
+    return [{"name": n, "country": c, "sector": s} for n, c, s in named.most_common(1)[0][0]]
+
+
 def happening_record(group: list[Mention]) -> dict:
     """One merged happening: the lead mention's fields, and what all mentions say together."""
     lead = min(group, key=_key)
@@ -157,7 +181,7 @@ def happening_record(group: list[Mention]) -> dict:
         "id": "e-" + hashlib.sha1(first.event["id"].encode()).hexdigest()[:10],
         "event_type": e["event_type"],
         "mode": e.get("mode") or (modes.most_common(1)[0][0] if modes else None),
-        "source": e["source"], "target": e["target"],
+        "source": _side(lead, group, "source"), "target": _side(lead, group, "target"),
         "date": e["date"], "date_precision": e["date_precision"], "date_text": e.get("date_text"),
         "location": next((m.event["location"] for m in [lead] + group if m.event.get("location")), None),
         "modality": min((m.event["modality"] for m in firm), key=lambda x: MODALITY_RANK.get(x, 9)),
