@@ -125,7 +125,8 @@ def ingest(
 
 
 def _rebuild_stories(settings: Settings, quiet: bool) -> None:
-    """Run the stories stage over the whole database, with a progress bar."""
+    """Run the stories stage and rebuild the search index over the whole database, with a progress bar."""
+    from redline.search import rebuild_index
     from redline.stories import rebuild
 
     with _open(settings, read_only=False) as store:
@@ -136,6 +137,7 @@ def _rebuild_stories(settings: Settings, quiet: bool) -> None:
         with progress:
             try:
                 result = rebuild(store, on_progress=lambda stage: progress.advance(task) if stage == "article" else None)
+                rebuild_index(store.con)
             except KeyboardInterrupt:
                 err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
                 raise typer.Exit(130)
@@ -524,6 +526,66 @@ def outlets_command(
     _print_columns(("outlet", "country", "as source", "as target", "quotes"),
                    [(r["outlet"], r["country"], fmt(r["source_events"], r["source_intensity"]),
                      fmt(r["target_events"], r["target_intensity"]), str(r["quotes"])) for r in tone_rows.to_dict("records")])
+
+
+@app.command("brief")
+def brief_command(
+    output: Path = typer.Option(..., "--output", "-o", help="The file to write (brief.html, brief.md)."),
+    story: Optional[str] = typer.Option(None, "--story", help="A running story (s-...) or happening (h-...)."),
+    actor: list[str] = typer.Option([], "--actor", help="Countries (ISO3) the happenings must involve; repeatable."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html (one self-contained file) or md."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Watch rules whose alerts and near-misses to include."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """A briefing to send: summary, timeline, relations, quotes, outlets, alerts, sources, every claim cited."""
+    from redline import brief
+
+    settings = _settings(config, db)
+    if fmt not in ("html", "md"):
+        err.print(f"error: unknown format {fmt!r} (html or md)", markup=False)
+        raise typer.Exit(2)
+    rules_file = rules or (Path(settings.watch_rules) if settings.watch_rules else None)
+    with _open(settings) as store:
+        try:
+            alerts = None
+            if rules_file:
+                from redline.analysis.watch import evaluate, load_rules
+
+                alerts = evaluate(store, load_rules(rules_file))
+            content = brief.build(store.con, story=story, actors=actor, alerts=alerts)
+        except ValueError as e:
+            err.print(f"error: {e}", markup=False)
+            raise typer.Exit(2)
+    text = brief.render_html(content) if fmt == "html" else brief.render_markdown(content)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    out.print(f"{content['title']}: {len(content['happenings'])} happenings, {len(content['sources'])} sources -> {output}",
+              markup=False)
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (anything but localhost is announced)."),
+    port: int = typer.Option(8000, help="Port."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Watch rules for the alerts page (default: watch_rules in redline.yaml)."),
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """The web app and JSON API (/api/..., schema at /openapi.json) over the database."""
+    import uvicorn
+
+    from redline.web import create_app
+
+    settings = _settings(config, db)
+    if rules:
+        settings.watch_rules = str(rules)
+    _open(settings).close()  # a missing or foreign file: say so now, not on the first request
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"warning: listening on {host}: anyone who reaches this address can read the database; "
+                  "writing needs the api_token", markup=False)
+    out.print(f"Redline on http://{host}:{port}/ (API schema: http://{host}:{port}/openapi.json); Ctrl-C stops it", markup=False)
+    uvicorn.run(create_app(settings.db, settings), host=host, port=port, log_level="warning")
 
 
 @app.command()

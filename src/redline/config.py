@@ -27,6 +27,12 @@ class Settings:
     actor_files: tuple[str, ...] = ()
     # Your own event rules (YAML, the shape of data/events.yaml), merged into the shipped ones.
     rule_files: tuple[str, ...] = ()
+    # The web app: writing (upload, POST /api/articles) needs this token; None: no writing.
+    api_token: str | None = None
+    # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).
+    watch_rules: str | None = None
+    # Largest request body the web app accepts (bytes).
+    max_request_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Settings":

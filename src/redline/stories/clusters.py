@@ -111,6 +111,7 @@ class StreamSettings:
     weights: dict[str, float]    # feature space -> weight in the combined similarity
     probe_terms: int = 12        # candidate stories are found through the article's top features
     postings_per_term: int = 64  # ... and the most recent stories per feature
+    max_candidates: int = 48     # the stories sharing most of those features are compared
     centroid_terms: int = 200
 
 
@@ -154,12 +155,14 @@ class StreamClusterer:
                 best, best_score = cid, sim
         return (best, best_score) if best_score >= self.s.threshold else (None, best_score)
 
-    def _candidates(self, vectors: dict[str, Vector]) -> set[int]:
-        found: set[int] = set()
+    def _candidates(self, vectors: dict[str, Vector]) -> list[int]:
+        hits: Counter[int] = Counter()
         for space, vec in vectors.items():
             for term, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.s.probe_terms]:
-                found.update(self._postings.get(f"{space}:{term}", ()))
-        return found & self._open
+                posting = self._postings.get(f"{space}:{term}")
+                if posting:
+                    hits.update(posting.keys())  # the keys: a mapping would be read as counts
+        return [cid for cid, _ in hits.most_common() if cid in self._open][: self.s.max_candidates]
 
     def _index(self, cluster: Cluster, vectors: dict[str, Vector]) -> None:
         for space, vec in vectors.items():

@@ -1,0 +1,189 @@
+"""`redline brief`: one self-contained briefing (HTML, or Markdown) on a story or on actors.
+
+The HTML file needs nothing else to open, offline: Plotly's JavaScript is inlined, the chart
+data sits in JSON blocks (with `<` escaped, so no text can close the script element), and all
+article text goes through Jinja2's autoescaping. Every claim carries a citation [n] to the
+sources list.
+
+The summary is extractive: evidence sentences of the happenings in scope that were not
+negated or merely hypothetical, scored by how many independent sources carry them times how
+central they are (mean word overlap with the other candidates), the best five in date order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from redline.analysis.outlets import coverage_summary, terms
+from redline.stories.copies import content_words
+from redline.web.data import jsonable, rows, web_url
+
+HERE = Path(__file__).parent
+QUAD_COLOURS = {"verbal-cooperation": "#54a24b", "material-cooperation": "#2f7d32",
+                "verbal-conflict": "#f58518", "material-conflict": "#e45756"}
+
+
+def scope(con: duckdb.DuckDBPyConnection, story: str | None, actors: list[str]) -> tuple[str, list[dict]]:
+    """A title and the happenings in scope (a story's, or those with all these countries)."""
+    conditions, params, title = [], [], "All happenings"
+    if story:
+        found = rows(con, "SELECT label, level FROM stories WHERE id = ?", [story])
+        if not found:
+            raise ValueError(f"no story {story!r} (see `redline stories`)")
+        conditions.append("(story_id = ? OR happening_id = ?)")
+        params += [story, story]
+        title = found[0]["label"]
+    for code in actors:
+        conditions.append("list_contains(list_transform(source || target, lambda x: x.country), ?)")
+        params.append(code.upper())
+    if actors:
+        title = (title + " · " if story else "") + " and ".join(a.upper() for a in actors)
+    where = " AND ".join(conditions) or "true"
+    happenings = rows(con, f"SELECT * FROM happenings WHERE {where} ORDER BY date NULLS LAST, first_reported, id", params)
+    return title, happenings
+
+
+def summary_sentences(happenings: list[dict], n: int = 5) -> list[dict]:
+    candidates = []
+    for h in happenings:
+        if h["negated"] or h["modality"] == "hypothetical":
+            continue
+        lead = h["evidence"][0]
+        candidates.append({"sentence": lead["sentence"], "article_id": lead["article_id"], "date": h["date"],
+                           "sources": h["sources"], "words": content_words(lead["sentence"])})
+    for c in candidates:
+        others = [o for o in candidates if o is not c]
+        overlap = [len(c["words"] & o["words"]) / (len(c["words"] | o["words"]) or 1) for o in others]
+        c["score"] = c["sources"] * (1 + (sum(overlap) / len(overlap) if overlap else 0))
+    seen, best = set(), []
+    for c in sorted(candidates, key=lambda c: -c["score"]):
+        if c["sentence"] not in seen:
+            seen.add(c["sentence"])
+            best.append(c)
+        if len(best) == n:
+            break
+    return sorted(best, key=lambda c: (c["date"] or dt.date.max))
+
+
+def relations_figure(happenings: list[dict]) -> dict:
+    """Countries as nodes on a circle, an edge per source->target pair: width by happenings, colour by quad class."""
+    edges: dict[tuple[str, str], Counter] = {}
+    for h in happenings:
+        if h["negated"]:
+            continue
+        for s in {a["country"] for a in h["source"] if a["country"]}:
+            for t in {a["country"] for a in h["target"] if a["country"]}:
+                if s != t:
+                    edges.setdefault((s, t), Counter())[h["quad_class"]] += 1
+    nodes = sorted({x for pair in edges for x in pair})
+    position = {n: (math.cos(2 * math.pi * i / max(len(nodes), 1)), math.sin(2 * math.pi * i / max(len(nodes), 1)))
+                for i, n in enumerate(nodes)}
+    traces = []
+    for (s, t), quads in sorted(edges.items()):
+        quad, _ = quads.most_common(1)[0]
+        (x0, y0), (x1, y1) = position[s], position[t]
+        traces.append({"type": "scatter", "mode": "lines", "x": [x0, x1], "y": [y0, y1], "hoverinfo": "text",
+                       "text": f"{s} → {t}: {sum(quads.values())} ({quad})", "showlegend": False,
+                       "line": {"width": 1 + 2 * sum(quads.values()), "color": QUAD_COLOURS.get(quad, "#999")}})
+    traces.append({"type": "scatter", "mode": "markers+text", "x": [position[n][0] for n in nodes],
+                   "y": [position[n][1] for n in nodes], "text": nodes, "textposition": "top center",
+                   "marker": {"size": 18, "color": "#1d2b3a"}, "showlegend": False, "hoverinfo": "text"})
+    return {"data": traces, "layout": {"title": {"text": "Relations (edges: happenings, coloured by quad class)"},
+                                       "height": 380, "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                       "margin": {"l": 20, "r": 20, "t": 40, "b": 20}}}
+
+
+def timeline_figure(happenings: list[dict]) -> dict:
+    items = [h for h in happenings if h["date"] and not h["negated"]]
+    return {"data": [{"type": "scatter", "mode": "markers", "x": [str(h["date"]) for h in items],
+                      "y": [h["event_type"] for h in items],
+                      "text": [f"{h['event_type']} · {', '.join(h['outlets']) or 'outlet unknown'}" for h in items],
+                      "hoverinfo": "x+text",
+                      "marker": {"size": [10 + 6 * min(h["sources"], 5) for h in items],
+                                 "color": [QUAD_COLOURS.get(h["quad_class"], "#999") for h in items]}}],
+            "layout": {"title": {"text": "Timeline of happenings (size: independent sources)"}, "height": 340,
+                       "yaxis": {"type": "category"}, "margin": {"l": 100, "r": 20, "t": 40, "b": 40}}}
+
+
+def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list[str] = (),
+          alerts: list[dict] | None = None) -> dict:
+    """Everything a briefing shows, as data (rendered by `render_html` or `render_markdown`)."""
+    title, happenings = scope(con, story, list(actors))
+    article_ids = sorted({e["article_id"] for h in happenings for e in h["evidence"]})
+    if story:
+        article_ids = sorted(set(article_ids) | {r["article_id"] for r in rows(
+            con, "SELECT article_id FROM article_stories WHERE story_id = ? OR happening_id = ?", [story, story])})
+    sources = rows(con, """SELECT id, title, outlet, published, url FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))
+                           ORDER BY published NULLS LAST, id""", [article_ids])
+    cite = {s["id"]: n for n, s in enumerate(sources, 1)}
+    quotes = rows(con, """SELECT speaker_name, speaker_country, text, kind, article_id FROM quotes
+                          WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND speaker_name IS NOT NULL
+                          ORDER BY article_id, start_char""", [article_ids])
+    by_speaker: dict[str, list[dict]] = {}
+    for q in quotes:
+        by_speaker.setdefault(q["speaker_name"], []).append(q)
+    speakers = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:6]
+    in_scope = {h["id"] for h in happenings}
+    differing = terms(con, story)
+    differing = differing[differing["differs"] & differing["happening_id"].isin(in_scope)] if not differing.empty else differing
+    return {
+        "title": title, "generated": dt.date.today(), "happenings": happenings,
+        "summary": summary_sentences(happenings), "cite": cite, "sources": sources,
+        "speakers": [(name, qs[:2]) for name, qs in speakers],
+        "coverage": coverage_summary(con, story).to_dict("records") if story else [],
+        "terms": differing.to_dict("records"),
+        "alerts": [a for a in alerts or [] if a.get("happening_id") in in_scope or a.get("happening_id") is None],
+        "charts": {"timeline": timeline_figure(happenings), "relations": relations_figure(happenings)},
+    }
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside <script type="application/json">: no "</script>" can be formed."""
+    return json.dumps(jsonable(value)).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_html(brief: dict) -> str:
+    import plotly
+
+    env = Environment(loader=FileSystemLoader(HERE / "web" / "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["actors"] = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"
+    env.filters["web_url"] = web_url
+    plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    # Plotly's own code never holds "</script"; checked, because it is inlined as is.
+    assert "</script" not in plotly_js.lower()
+    charts = {name: _script_json(fig) for name, fig in brief["charts"].items()}
+    return env.get_template("brief.html").render(b=brief, charts=charts, plotly_js=plotly_js)
+
+
+def render_markdown(brief: dict) -> str:
+    esc = lambda text: html.escape(str(text or ""), quote=False).replace("|", "\\|")  # noqa: E731
+    who = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"  # noqa: E731
+    cite = brief["cite"]
+    out = [f"# {esc(brief['title'])}", "", f"Briefing generated {brief['generated']} by Redline.", "", "## Summary", ""]
+    out += [f"- {esc(s['sentence'])} [{cite.get(s['article_id'], '?')}]" for s in brief["summary"]] or ["- Nothing firm to report."]
+    out += ["", "## Timeline", "", "| date | what | who | sources | evidence |", "| --- | --- | --- | --- | --- |"]
+    for h in brief["happenings"]:
+        if h["negated"]:
+            continue
+        lead = h["evidence"][0]
+        out.append(f"| {h['date'] or '?'} | {h['event_type']} ({h['modality']}{', disputed' if h['disputed'] else ''}) | "
+                   f"{esc(who(h['source']))} → {esc(who(h['target']))} | {h['sources']}: {esc(', '.join(h['outlets']))} | "
+                   f"{esc(lead['sentence'])} [{cite.get(lead['article_id'], '?')}] |")
+    out += ["", "## Key quotes", ""]
+    for name, qs in brief["speakers"]:
+        out.append(f"- **{esc(name)}**: " + " / ".join(f"“{esc(q['text'])}” [{cite.get(q['article_id'], '?')}]" for q in qs))
+    if brief["alerts"]:
+        out += ["", "## Watch rules", ""]
+        out += [f"- {a['status'].upper()} {esc(a['rule'])}: {a['date']} {esc(a.get('reason') or '')}" for a in brief["alerts"]]
+    out += ["", "## Sources", ""]
+    out += [f"{n}. {esc(s['outlet'] or 'outlet unknown')}, {s['published'] or 'undated'}: {esc(s['title'] or s['id'])}"
+            + (f" — {esc(s['url'])}" if web_url(s["url"]) else "") for n, s in enumerate(brief["sources"], 1)]
+    return "\n".join(out) + "\n"

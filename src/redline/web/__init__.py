@@ -1,0 +1,340 @@
+"""`redline serve`: web pages and a JSON API over a Redline database (FastAPI + Jinja2).
+
+Database access: DuckDB lets one process write a file, or any number read it, not both. The
+server keeps no connection open: each request opens the file read-only and closes it, so a
+`redline ingest` in another process can take the write lock between requests; while it holds
+it, requests answer 503 with Retry-After. Uploads (with the token) write through the same
+process, serialised by a lock, and rebuild stories and the search index before answering.
+
+Everything shown comes from the database, which holds untrusted text: templates autoescape,
+the pages load scripts only from /static (Content-Security-Policy without inline scripts),
+and no route serves files by a name taken from the request.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import BaseModel, Field
+
+from redline.config import Settings
+from redline.store import Store
+from redline.web import data
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                               "form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+# Statuses any route may answer besides its own (documented so clients and schemathesis know them).
+ERRORS = {
+    400: {"model": Problem, "description": "A parameter has a value Redline cannot use"},
+    401: {"model": Problem, "description": "Writing without the right token"},
+    403: {"model": Problem, "description": "Writing is switched off (no api_token)"},
+    404: {"model": Problem, "description": "No such article, story or actor"},
+    413: {"model": Problem, "description": "Request body too large"},
+    503: {"model": Problem, "description": "The database is being written; retry after Retry-After seconds"},
+}
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+class NewArticle(BaseModel):
+    """An article to ingest: the fields of a JSONL input record."""
+
+    id: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=2000)
+    outlet: str | None = Field(None, max_length=200)
+    url: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=40)
+    language: str | None = Field(None, max_length=10)
+    text: str | None = None
+    html: str | None = None
+
+
+class Database:
+    """Read-only connections per request; one writer at a time inside this process."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.lock:
+            try:
+                store = Store(self.path, read_only=True)
+            except FileNotFoundError as e:
+                raise HTTPException(503, str(e)) from None
+            except duckdb.IOException:
+                raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
+                                    headers={"Retry-After": "2"}) from None
+        try:
+            yield store.con
+        finally:
+            store.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        with self.lock:
+            try:
+                store = Store(self.path)
+            except duckdb.IOException:
+                raise HTTPException(503, "the database is being written by another process; retry shortly",
+                                    headers={"Retry-After": "5"}) from None
+            try:
+                yield store
+            finally:
+                store.close()
+
+
+def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    database = Database(db)
+    # No /docs: Swagger UI loads its scripts from a CDN, which an offline laptop has not got.
+    app = FastAPI(title="Redline", version="0.1.0", docs_url=None, redoc_url=None, responses=ERRORS,
+                  description="Who did what to whom, from news text, with the evidence sentence for each.")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["can_write"] = bool(settings.api_token)
+    templates.env.filters["web_url"] = data.web_url
+    templates.env.filters["actors"] = lambda xs: ", ".join(
+        f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; a path may have several.
+            allowed = sorted({m for r in app.routes if getattr(r, "path_regex", None) and r.path_regex.match(request.url.path)
+                              for m in getattr(r, "methods", None) or ()})
+            headers["Allow"] = ", ".join(allowed)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        size = request.headers.get("content-length")
+        if size and size.isdigit() and int(size) > settings.max_request_bytes:
+            return JSONResponse({"detail": f"request body over {settings.max_request_bytes} bytes"}, status_code=413)
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    def connection():
+        with database.read() as con:
+            yield con
+
+    def limit_param(limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=10_000_000)):
+        return limit, offset
+
+    def require_token(token: str | None) -> None:
+        expected = settings.api_token
+        if not expected or not token or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise HTTPException(401 if expected else 403,
+                                "writing needs the token from redline.yaml (api_token)" if expected
+                                else "writing is off: set api_token in redline.yaml")
+
+    def render(request: Request, name: str, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js():
+        # Plotly's own copy, shipped in its package: no download, no vendored file in this repo.
+        import plotly
+
+        return FileResponse(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+                            media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    # -- pages ----------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request, con=Depends(connection)):
+        return render(request, "home.html", overview=data.overview(con), stories=data.stories(con, 10, 0)["items"],
+                      articles=data.articles(con, 10, 0)["items"])
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = Query("", max_length=500), kind: str | None = None,
+                    con=Depends(connection)):
+        from redline.search import search
+
+        results = search(con, q, kind=kind, limit=50) if q else []
+        return render(request, "search.html", q=q, kind=kind, results=results)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str, con=Depends(connection)):
+        record = data.article(con, article_id)
+        if record is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return render(request, "article.html", a=record, segments=data.segments(record["text"], record))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str, con=Depends(connection)):
+        record = data.story(con, story_id)
+        if record is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return render(request, "story.html", s=record)
+
+    @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    def actor_page(request: Request, actor_id: str, con=Depends(connection)):
+        record = data.actor(con, actor_id)
+        if record is None:
+            raise HTTPException(404, f"no actor {actor_id!r}")
+        return render(request, "actor.html", actor=record)
+
+    @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    def dyad_page(request: Request, a: str, b: str, by: str = "week", con=Depends(connection)):
+        try:
+            record = data.dyad(con, a, b, by=by)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        return render(request, "dyad.html", d=record)
+
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_page(request: Request, con=Depends(connection)):
+        return render(request, "alerts.html", **alerts_of(con))
+
+    @app.post("/upload", include_in_schema=False)
+    def upload_form(token: str = Form(""), title: str = Form("", max_length=2000), outlet: str = Form("", max_length=200),
+                    published: str = Form("", max_length=40), text: str = Form(...)):
+        require_token(token)
+        stored = ingest_record(NewArticle(title=title or None, outlet=outlet or None, published=published or None,
+                                          text=text))
+        return RedirectResponse(f"/articles/{stored}", status_code=303)
+
+    # -- API ------------------------------------------------------------------------------
+    @app.get("/api/articles", response_model=Page, tags=["articles"])
+    def api_articles(outlet: str | None = Query(None, max_length=200), paging=Depends(limit_param),
+                     con=Depends(connection)):
+        return data.jsonable(data.articles(con, *paging, outlet=outlet))
+
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def api_article(article_id: str, con=Depends(connection)) -> dict[str, Any]:
+        record = data.article(con, article_id)
+        if record is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return data.jsonable(record)
+
+    @app.post("/api/articles", status_code=201, tags=["articles"])
+    def api_new_article(article: NewArticle, x_redline_token: str | None = Header(None)) -> dict[str, Any]:
+        require_token(x_redline_token)
+        return {"id": ingest_record(article)}
+
+    @app.get("/api/search", response_model=Page, tags=["search"])
+    def api_search(q: str = Query(..., min_length=1, max_length=500), kind: str | None = Query(None, pattern="^(article|actor|quote|happening)$"),
+                   paging=Depends(limit_param), con=Depends(connection)):
+        from redline.search import search
+
+        items = search(con, q, kind=kind, limit=paging[0], offset=paging[1])
+        return {"items": items, "total": len(items) + paging[1], "limit": paging[0], "offset": paging[1]}
+
+    @app.get("/api/stories", response_model=Page, tags=["stories"])
+    def api_stories(paging=Depends(limit_param), con=Depends(connection)):
+        return data.jsonable(data.stories(con, *paging))
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def api_story(story_id: str, con=Depends(connection)) -> dict[str, Any]:
+        record = data.story(con, story_id)
+        if record is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return data.jsonable(record)
+
+    @app.get("/api/stories/{story_id}/chart", tags=["stories"])
+    def api_story_chart(story_id: str, con=Depends(connection)) -> dict[str, Any]:
+        record = data.story(con, story_id)
+        if record is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return data.jsonable(data.story_chart(record))
+
+    @app.get("/api/happenings", response_model=Page, tags=["stories"])
+    def api_happenings(story: str | None = Query(None, max_length=100), actor: list[str] = Query([], max_length=4),
+                       paging=Depends(limit_param), con=Depends(connection)):
+        return data.jsonable(data.happenings(con, *paging, story=story, actors=actor))
+
+    @app.get("/api/actors/{actor_id}", tags=["actors"])
+    def api_actor(actor_id: str, con=Depends(connection)) -> dict[str, Any]:
+        record = data.actor(con, actor_id)
+        if record is None:
+            raise HTTPException(404, f"no actor {actor_id!r}")
+        return data.jsonable(record)
+
+    @app.get("/api/dyads/{a}/{b}", tags=["analysis"])
+    def api_dyad(a: str, b: str, by: str = Query("week", pattern="^(day|week|month)$"),
+                 unit: str = Query("happening", pattern="^(happening|mention)$"), con=Depends(connection)) -> dict[str, Any]:
+        try:
+            return data.jsonable(data.dyad(con, a, b, by=by, unit=unit))
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+
+    @app.get("/api/dyads/{a}/{b}/chart", tags=["analysis"])
+    def api_dyad_chart(a: str, b: str, by: str = Query("week", pattern="^(day|week|month)$"),
+                       con=Depends(connection)) -> dict[str, Any]:
+        try:
+            return data.jsonable(data.dyad_chart(data.dyad(con, a, b, by=by)))
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+
+    @app.get("/api/alerts", tags=["analysis"])
+    def api_alerts(con=Depends(connection)) -> dict[str, Any]:
+        return data.jsonable(alerts_of(con))
+
+    # -- helpers --------------------------------------------------------------------------
+    def alerts_of(con) -> dict:
+        if not settings.watch_rules:
+            return {"rules": None, "alerts": [], "near_misses": []}
+        from redline.analysis.watch import evaluate, load_rules
+
+        try:
+            found = evaluate(con, load_rules(settings.watch_rules))
+        except ValueError as e:
+            raise HTTPException(500, str(e)) from None
+        return {"rules": settings.watch_rules, "alerts": [r for r in found if r["status"] == "alert"],
+                "near_misses": [r for r in found if r["status"] == "near-miss"]}
+
+    def ingest_record(article: NewArticle) -> str:
+        from redline.ingest import Ingestor
+        from redline.search import rebuild_index
+        from redline.stories import rebuild
+
+        if not (article.text or article.html):
+            raise HTTPException(422, "an article needs `text` or `html`")
+        record = {k: v for k, v in article.model_dump().items() if v is not None}
+        record.setdefault("id", "upload-" + __import__("hashlib").sha256(
+            (article.text or article.html or "").encode()).hexdigest()[:12])
+        with tempfile.TemporaryDirectory() as tmp, database.write() as store:
+            path = Path(tmp) / "upload.jsonl"
+            path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+            report = Ingestor(store, settings).run([path])
+            if report.errors:
+                raise HTTPException(422, str(report.errors[0]).replace(str(path), "upload"))
+            rebuild(store)
+            rebuild_index(store.con)
+        return record["id"]
+
+    return app

@@ -1,0 +1,228 @@
+"""The web app and JSON API: pages, API contract (schemathesis), security, and a real Chromium."""
+
+import json
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from fastapi.testclient import TestClient
+
+from redline.config import Settings
+from redline.web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "test-token-0123456789"
+PAYLOAD = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">"
+
+
+@pytest.fixture(scope="module")
+def client(example_db):
+    settings = Settings(db=str(example_db), watch_rules=str(ROOT / "examples" / "watch.yaml"))
+    return TestClient(create_app(example_db, settings))
+
+
+@pytest.fixture
+def writable(example_db, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(example_db, db)
+    settings = Settings(db=str(db), api_token=TOKEN, max_request_bytes=200_000)
+    return TestClient(create_app(db, settings)), db
+
+
+def test_pages_answer_and_carry_security_headers(client):
+    article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+    story = client.get("/api/stories").json()["items"][0]["id"]
+    for url in ["/", "/search?q=grain", f"/articles/{article}", f"/stories/{story}", "/actors/person:dmitry-peskov",
+                "/dyads/RUS/UKR", "/alerts"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert "unsafe-inline" not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/articles/nope").status_code == 404
+    assert client.get("/stories/nope").status_code == 404
+
+
+def test_api_pages_and_searches(client):
+    first = client.get("/api/articles", params={"limit": 5, "offset": 0}).json()
+    second = client.get("/api/articles", params={"limit": 5, "offset": 5}).json()
+    assert first["total"] == 16 and len(first["items"]) == 5
+    assert not {a["id"] for a in first["items"]} & {a["id"] for a in second["items"]}
+    assert client.get("/api/articles", params={"limit": 500}).status_code == 422
+    hits = client.get("/api/search", params={"q": "Peskov"}).json()["items"]
+    assert hits and any(h["kind"] == "actor" and h["ref"] == "person:dmitry-peskov" for h in hits)
+    assert hits == sorted(hits, key=lambda h: -h["score"])
+    quotes = client.get("/api/search", params={"q": "Peskov", "kind": "quote"}).json()["items"]
+    assert quotes and all(h["kind"] == "quote" for h in quotes)
+    article = client.get(f"/api/articles/{hits[0]['ref'] if hits[0]['kind'] != 'actor' else quotes[0]['ref']}").json()
+    assert {"text", "mentions", "quotes", "events", "removed", "story_id"} <= set(article)
+    alerts = client.get("/api/alerts").json()
+    assert alerts["alerts"] and alerts["near_misses"]
+
+
+def test_writing_needs_the_token_and_stays_small(writable):
+    client, _ = writable
+    record = {"id": "upload-1", "title": "Grain ships wait", "outlet": "Test Wire", "published": "2023-07-21",
+              "text": "Ships waited off Odesa on Friday.\n\nRussia said it would treat ships heading to Ukraine as targets."}
+    assert client.post("/api/articles", json=record).status_code == 401
+    assert client.post("/api/articles", json=record, headers={"X-Redline-Token": "wrong"}).status_code == 401
+    response = client.post("/api/articles", json=record, headers={"X-Redline-Token": TOKEN})
+    assert response.status_code == 201 and response.json() == {"id": "upload-1"}
+    stored = client.get("/api/articles/upload-1").json()
+    assert stored["story_id"] and stored["title"] == "Grain ships wait"
+    big = {"text": "x " * 200_000}
+    assert client.post("/api/articles", json=big, headers={"X-Redline-Token": TOKEN}).status_code == 413
+    form = client.post("/upload", data={"token": "wrong", "text": "Some text here."}, follow_redirects=False)
+    assert form.status_code == 401
+
+
+def test_reading_only_app_refuses_writes_and_cross_origin(client):
+    assert client.post("/api/articles", json={"text": "x"}, headers={"X-Redline-Token": "x"}).status_code == 403
+    response = client.get("/api/articles", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in response.headers
+    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fstore.py"]:
+        assert client.get(path).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    """An article whose title, outlet, text and quotes carry script and HTML injection."""
+    from redline.ingest import ingest
+    from redline.search import rebuild_index
+    from redline.store import Store
+    from redline.stories import rebuild
+
+    folder = tmp_path_factory.mktemp("hostile")
+    record = {"id": "hostile", "title": f"Talks {PAYLOAD}", "outlet": f"Evil {PAYLOAD}", "published": "2023-07-20",
+              "url": "javascript:window.__xss=3",
+              "text": f"Russia accused Ukraine of shelling the port {PAYLOAD}.\n\n"
+                      f"\"We will respond {PAYLOAD}\", Dmitry Peskov said on Thursday."}
+    (folder / "hostile.jsonl").write_text(json.dumps(record) + "\n")
+    db = folder / "hostile.duckdb"
+    with Store(db) as store:
+        ingest([folder / "hostile.jsonl"], store)
+        rebuild(store)
+        rebuild_index(store.con)
+    return db
+
+
+def test_untrusted_text_is_escaped_in_pages_and_briefing(hostile_db, run_cli, tmp_path):
+    client = TestClient(create_app(hostile_db, Settings(db=str(hostile_db))))
+    for url in ["/", "/articles/hostile", "/search?q=shelling+port"]:
+        body = client.get(url).text
+        assert "<script>window.__xss" not in body and "<img src=x" not in body, url
+        assert "&lt;script&gt;window.__xss" in body, url
+        assert "javascript:window" not in body
+    for fmt, name in (("html", "brief.html"), ("md", "brief.md")):
+        run_cli("brief", "--actor", "RUS", "-f", fmt, "-o", tmp_path / name, "--db", hostile_db)
+        text = (tmp_path / name).read_text()
+        assert "<script>window.__xss" not in text and "<img src=x" not in text
+        assert "window.__xss=3" not in text  # the javascript: URL is no link, nor printed
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(request):
+    """`redline serve`'s app under uvicorn on 127.0.0.1, for the browser."""
+    import uvicorn
+
+    db = request.getfixturevalue(request.param)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(db, Settings(db=str(db))), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("server", ["example_db"], indirect=True)
+def test_browser_search_article_event_story_chart(server, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "/")
+    assert "Running stories" in page.content()
+    page.fill("input[name=q]", "grain deal Peskov")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.results li.result")
+    page.click("li.result.article a")
+    page.wait_for_selector("mark.event")
+    assert page.locator(".text mark.event").count() >= 1
+    page.locator(".text a.event-link").first.click()
+    page.wait_for_selector("ol.timeline li")
+    page.wait_for_selector("#timeline-chart[data-rendered=true]", timeout=20_000)
+    marks = page.locator("#timeline-chart svg .scatterlayer .points path").count()
+    assert marks >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "story-page.png"), full_page=True)
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("server", ["hostile_db"], indirect=True)
+def test_browser_runs_no_injected_script(server, browser, hostile_db, run_cli, tmp_path):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for url in ["/", "/articles/hostile", "/search?q=shelling"]:
+        page.goto(server + url)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__xss") is None, url
+        assert "<script>window.__xss" in page.inner_text("body") or url == "/search?q=shelling"
+    brief = tmp_path / "brief.html"
+    run_cli("brief", "--actor", "RUS", "-o", brief, "--db", hostile_db)
+    page.goto(brief.as_uri())
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("svg").count() >= 1  # the inlined Plotly drew its charts offline
+    assert not dialogs
+    page.close()
+
+
+# The schema is read at import, when no database exists yet: the app reads its file per request,
+# so the example database is copied to that path before the first case runs.
+API_DB = Path(tempfile.mkdtemp(prefix="redline-api-")) / "api.duckdb"
+API_APP = create_app(API_DB, Settings(db=str(API_DB), watch_rules=str(ROOT / "examples" / "watch.yaml")))
+schema = schemathesis.openapi.from_asgi("/openapi.json", API_APP)
+
+
+@pytest.fixture(scope="module")
+def api_db(example_db):
+    shutil.copy(example_db, API_DB)
+    return API_DB
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, api_db):
+    case.call_and_validate()  # all of schemathesis's checks: no 500s, statuses, headers and bodies as documented
