@@ -37,6 +37,8 @@ demo: setup
 	$(BIN)/redline watch examples/watch.yaml --jsonl out/alerts.jsonl --db $(DB)
 	@echo
 	$(BIN)/redline outlets --db $(DB)
+	@echo
+	$(BIN)/redline brief --rules examples/watch.yaml -o out/brief.html --db $(DB)
 	$(BIN)/redline export articles --format jsonl -o out/articles.jsonl --db $(DB)
 	$(BIN)/redline export quotes --format jsonl -o out/quotes.jsonl --db $(DB)
 	$(BIN)/redline export events --format jsonl -o out/events.jsonl --db $(DB)
@@ -44,7 +46,8 @@ demo: setup
 	$(BIN)/redline export stories --format jsonl -o out/stories.jsonl --db $(DB)
 	@echo
 	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl, out/events.jsonl, out/happenings.jsonl, out/stories.jsonl,"
-	@echo "      out/dyad-RUS-UKR.csv, out/alerts.jsonl"
+	@echo "      out/dyad-RUS-UKR.csv, out/alerts.jsonl, and the briefing out/brief.html"
+	@echo "Run:  $(BIN)/redline serve --db $(DB) --rules examples/watch.yaml   (then open http://127.0.0.1:8000/)"
 	@echo "Try:  $(BIN)/redline timeline --actor RUS --json --db $(DB)"
 	@echo "Try:  $(BIN)/redline events --all --country CHN --db $(DB)"
 	@echo "Try:  $(BIN)/redline show bsg-2022-11-02-northgate --actors --db $(DB)"
@@ -59,6 +62,7 @@ bench: setup
 	$(BIN)/python bench/plover_gsr.py
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/web.py
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl

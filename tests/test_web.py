@@ -3,6 +3,7 @@
 import json
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -226,3 +227,29 @@ def api_db(example_db):
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, api_db):
     case.call_and_validate()  # all of schemathesis's checks: no 500s, statuses, headers and bodies as documented
+
+
+WRITER = """
+import sys, time
+from redline.store import Store
+with Store(sys.argv[1], wait_seconds=10) as store:
+    store.con.execute("UPDATE articles SET title = 'Changed while served' WHERE id = 'bsg-2022-07-22-meridian'")
+    print("open", flush=True)
+    time.sleep(1.5)
+"""
+
+
+def test_an_ingest_gets_the_file_while_the_app_serves(writable):
+    """The app lets go of its read connection when a writer process asks; meanwhile it answers 503."""
+    import subprocess
+
+    client, db = writable
+    assert client.get("/api/articles").status_code == 200  # the app now holds the file
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "open"  # it got the file although the app had it
+        busy = client.get("/api/articles")
+        assert busy.status_code == 503 and busy.headers["retry-after"]
+    finally:
+        assert writer.wait(20) == 0
+    assert client.get("/api/articles/bsg-2022-07-22-meridian").json()["title"] == "Changed while served"

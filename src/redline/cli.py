@@ -568,14 +568,19 @@ def brief_command(
 def serve_command(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (anything but localhost is announced)."),
     port: int = typer.Option(8000, help="Port."),
+    workers: int = typer.Option(0, help="Worker processes (default: one per core, at most 4)."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Watch rules for the alerts page (default: watch_rules in redline.yaml)."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """The web app and JSON API (/api/..., schema at /openapi.json) over the database."""
+    import dataclasses
+    import json
+    import os
+
     import uvicorn
 
-    from redline.web import create_app
+    from redline.web import SETTINGS_ENV, create_app
 
     settings = _settings(config, db)
     if rules:
@@ -585,7 +590,14 @@ def serve_command(
         err.print(f"warning: listening on {host}: anyone who reaches this address can read the database; "
                   "writing needs the api_token", markup=False)
     out.print(f"Redline on http://{host}:{port}/ (API schema: http://{host}:{port}/openapi.json); Ctrl-C stops it", markup=False)
-    uvicorn.run(create_app(settings.db, settings), host=host, port=port, log_level="warning")
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers == 1:
+        uvicorn.run(create_app(settings.db, settings), host=host, port=port, log_level="warning")
+        return
+    # Several processes, each reading the file read-only: pages are Python-bound, so this scales.
+    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    uvicorn.run("redline.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
 
 
 @app.command()

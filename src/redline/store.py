@@ -8,6 +8,7 @@ article behind, and a re-run picks up where it stopped.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,14 +258,42 @@ class ArticleRecord:
     events: list[dict] = field(default_factory=list)    # Event.as_record()
 
 
+def writer_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".writer")
+
+
+def writer_waiting(path: Path) -> bool:
+    """Is a writer waiting for this file? (`redline serve` then lets go of it.)"""
+    return writer_marker(path).exists()
+
+
+def connect_for_writing(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open read-write; while another process holds the file (the web app reading it), leave
+    a marker asking it to let go, and retry for up to `wait_seconds`."""
+    deadline = time.monotonic() + wait_seconds
+    marker = writer_marker(path)
+    try:
+        while True:
+            try:
+                return duckdb.connect(str(path))
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                    raise
+                marker.touch()
+                time.sleep(0.2)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
 class Store:
     """A Redline database file. Open read-only for queries, read-write to ingest."""
 
-    def __init__(self, path: str | Path, read_only: bool = False):
+    def __init__(self, path: str | Path, read_only: bool = False, wait_seconds: float = 30.0):
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"{self.path}: no Redline database here (run `redline ingest` first)")
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = duckdb.connect(str(self.path), read_only=True) if read_only else \
+            connect_for_writing(self.path, wait_seconds)
         if not read_only:
             self.migrate()
         elif self.schema_version() < MIGRATIONS[-1][0]:

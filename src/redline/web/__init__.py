@@ -17,6 +17,7 @@ import hmac
 import json
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -30,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 
 from redline.config import Settings
-from redline.store import Store
+from redline.store import Store, writer_waiting
 from redline.web import data
 
 HERE = Path(__file__).parent
@@ -80,30 +81,66 @@ class NewArticle(BaseModel):
 
 
 class Database:
-    """Read-only connections per request; one writer at a time inside this process."""
+    """One read-only connection shared by all requests (a cursor each), released when idle.
 
-    def __init__(self, path: str | Path):
+    Opening a DuckDB file costs tens of milliseconds, too much per request; holding it open
+    for good would lock every `redline ingest` out. So the connection is closed after
+    `idle_seconds` without a request, and at once when a writer asks for the file (a
+    `FILE.writer` marker that `Store` leaves while it waits for the lock); requests then get
+    503 with Retry-After until the writer is done. Uploads through the app write in-process,
+    once no request is reading.
+    """
+
+    def __init__(self, path: str | Path, idle_seconds: float = 1.0):
         self.path = Path(path)
-        self.lock = threading.RLock()
+        self.idle_seconds = idle_seconds
+        self.changed = threading.Condition()
+        self._store: Store | None = None
+        self._readers = 0
+        self._last_used = 0.0
+        threading.Thread(target=self._release_when_idle, daemon=True).start()
+
+    def _release_when_idle(self) -> None:
+        while True:
+            time.sleep(min(0.25, self.idle_seconds))
+            with self.changed:
+                idle = time.monotonic() - self._last_used > self.idle_seconds
+                if self._store is not None and self._readers == 0 and (idle or writer_waiting(self.path)):
+                    self._store.close()
+                    self._store = None
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.lock:
-            try:
-                store = Store(self.path, read_only=True)
-            except FileNotFoundError as e:
-                raise HTTPException(503, str(e)) from None
-            except duckdb.IOException:
+        with self.changed:
+            if writer_waiting(self.path):
                 raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
-                                    headers={"Retry-After": "2"}) from None
+                                    headers={"Retry-After": "2"})
+            if self._store is None:
+                try:
+                    self._store = Store(self.path, read_only=True)
+                except FileNotFoundError as e:
+                    raise HTTPException(503, str(e)) from None
+                except duckdb.IOException:
+                    raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
+                                        headers={"Retry-After": "2"}) from None
+            self._readers += 1
+            cursor = self._store.con.cursor()
         try:
-            yield store.con
+            yield cursor
         finally:
-            store.close()
+            cursor.close()
+            with self.changed:
+                self._readers -= 1
+                self._last_used = time.monotonic()
+                self.changed.notify_all()
 
     @contextmanager
     def write(self) -> Iterator[Store]:
-        with self.lock:
+        with self.changed:
+            self.changed.wait_for(lambda: self._readers == 0, timeout=30)
+            if self._store is not None:
+                self._store.close()
+                self._store = None
             try:
                 store = Store(self.path)
             except duckdb.IOException:
@@ -338,3 +375,18 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         return record["id"]
 
     return app
+
+
+SETTINGS_ENV = "REDLINE_SERVE_SETTINGS"
+
+
+def app_from_environment() -> FastAPI:
+    """The app for each uvicorn worker process: settings handed over as JSON in the environment."""
+    import dataclasses
+    import os
+
+    values = json.loads(os.environ[SETTINGS_ENV])
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in fields})
+    return create_app(settings.db, settings)
+
