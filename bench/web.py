@@ -66,13 +66,13 @@ def build(path: Path, n: int) -> None:
                                DATE '2022-01-01' + ((i + 1) * 50 * 730 // {n})::INT, 50, 40, ['Outlet 1']
                         FROM range({n // 50}) r(i)""")
         con.execute(f"""INSERT INTO article_stories SELECT 'a' || i, 'h-' || (i // 5), 's-' || (i // 50), 0.5 FROM range({n}) r(i)""")
-        con.execute(f"""INSERT INTO happenings (id, happening_id, story_id, event_type, source, target, date, date_precision, modality,
+        con.execute("""INSERT INTO happenings (id, happening_id, story_id, event_type, source, target, date, date_precision, modality,
                             negated, disputed, quad_class, intensity, sources, outlets, articles, mentions, first_reported,
                             first_article, evidence)
                         SELECT 'e-' || i, 'h-' || (i // 10), 's-' || (i // 100), e.event_type, e.source, e.target, e.date, 'day',
                                'asserted', false, false, e.quad_class, e.intensity, 1, ['Outlet 1'], 1, 1, e.date, e.article_id,
-                               [{{'event_id': e.id, 'article_id': e.article_id, 'outlet': 'Outlet 1', 'published': e.date,
-                                  'sentence': e.evidence, 'negated': false, 'modality': 'asserted', 'attributed_to': NULL}}]
+                               [{'event_id': e.id, 'article_id': e.article_id, 'outlet': 'Outlet 1', 'published': e.date,
+                                  'sentence': e.evidence, 'negated': false, 'modality': 'asserted', 'attributed_to': NULL}]
                         FROM (SELECT row_number() OVER () - 1 AS i, * FROM events WHERE id LIKE '%:e0' OR id LIKE '%:e1') e""")
         con.execute("INSERT INTO happening_events SELECT 'e-' || (row_number() OVER () - 1), id FROM events "
                     "WHERE id LIKE '%:e0' OR id LIKE '%:e1'")

@@ -13,6 +13,7 @@ and no route serves files by a name taken from the request.
 
 from __future__ import annotations
 
+import atexit
 import hmac
 import json
 import tempfile
@@ -24,6 +25,7 @@ from typing import Any, Iterator
 
 import duckdb
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -43,6 +45,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+# An actor in a URL: ISO3 or another country/IGO code, optionally with a sector (RUS:MIL).
+def actor_param():
+    return PathParam(..., pattern="^[A-Za-z]{2,4}(:[A-Za-z]{2,4})?$", description="CHN, or CHN:GOV")
 
 
 class Problem(BaseModel):
@@ -99,6 +106,13 @@ class Database:
         self._readers = 0
         self._last_used = 0.0
         threading.Thread(target=self._release_when_idle, daemon=True).start()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        with self.changed:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
 
     def _release_when_idle(self) -> None:
         while True:
@@ -322,7 +336,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         return data.jsonable(record)
 
     @app.get("/api/dyads/{a}/{b}", tags=["analysis"])
-    def api_dyad(a: str, b: str, by: str = Query("week", pattern="^(day|week|month)$"),
+    def api_dyad(a: str = actor_param(), b: str = actor_param(), by: str = Query("week", pattern="^(day|week|month)$"),
                  unit: str = Query("happening", pattern="^(happening|mention)$"), con=Depends(connection)) -> dict[str, Any]:
         try:
             return data.jsonable(data.dyad(con, a, b, by=by, unit=unit))
@@ -330,7 +344,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
             raise HTTPException(400, str(e)) from None
 
     @app.get("/api/dyads/{a}/{b}/chart", tags=["analysis"])
-    def api_dyad_chart(a: str, b: str, by: str = Query("week", pattern="^(day|week|month)$"),
+    def api_dyad_chart(a: str = actor_param(), b: str = actor_param(), by: str = Query("week", pattern="^(day|week|month)$"),
                        con=Depends(connection)) -> dict[str, Any]:
         try:
             return data.jsonable(data.dyad_chart(data.dyad(con, a, b, by=by)))
