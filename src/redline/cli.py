@@ -378,7 +378,8 @@ def dyad_command(
     with _open(_settings(config, db)) as store:
         try:
             series = dyad_series(store, a, b, by=by, unit=unit, include=include)
-            shifts = dyad_shifts(store, a, b, by=by, unit=unit, include=include, window=window, threshold=threshold)
+            shifts = dyad_shifts(store, a, b, by=by, unit=unit, include=include, window=window, threshold=threshold,
+                                 series=series)
         except ValueError as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(2)

@@ -4,10 +4,13 @@ DuckDB's own `fts` extension is fetched from the internet on first use, which an
 install cannot do, so the index is two plain tables, rebuilt with the stories:
 
     search_docs(doc_id, kind, ref, title, snippet, length)   one row per searchable thing
-    search_postings(term, doc_id, tf)                        sorted by term: DuckDB's zone maps
+    search_postings(term, doc_id, kind, tf, norm)            sorted by term: DuckDB's zone maps
                                                              then skip all but the query's terms
+    search_terms(term, idf)
 
-`search` scores with BM25 (k1 = 1.2, b = 0.75) in one SQL query.
+`search` scores with BM25 (k1 = 1.2, b = 0.75); the document-length part of the formula
+(`norm`) and each term's IDF are computed when the index is built, so a query reads only the
+postings of its terms and opens the documents of the page it returns.
 """
 
 from __future__ import annotations
@@ -62,7 +65,13 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(f"""INSERT INTO search_docs SELECT doc_id, '{kind}', ref, title, snippet, len(toks) FROM tokens""")
             con.execute("""INSERT INTO search_postings SELECT term, doc_id, count(*)::INTEGER
                            FROM (SELECT doc_id, unnest(toks) AS term FROM tokens) GROUP BY ALL""")
-        con.execute("CREATE OR REPLACE TABLE search_postings AS SELECT * FROM search_postings ORDER BY term, doc_id")
+        con.execute("""CREATE OR REPLACE TABLE search_postings AS
+                       SELECT p.term, p.doc_id, d.kind, p.tf,
+                              1.2 * (0.25 + 0.75 * d.length / (SELECT avg(length) FROM search_docs)) AS norm
+                       FROM search_postings p JOIN search_docs d USING (doc_id) ORDER BY p.term, p.doc_id""")
+        con.execute("""CREATE OR REPLACE TABLE search_terms AS
+                       SELECT term, ln(1 + ((SELECT count(*) FROM search_docs) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+                       FROM search_postings GROUP BY term ORDER BY term""")
         con.execute("DROP TABLE IF EXISTS tokens")
         con.execute("COMMIT")
     except BaseException:
@@ -84,18 +93,16 @@ def search(con: duckdb.DuckDBPyConnection, query: str, kind: str | None = None, 
     if not words or not has_index(con):
         return []
     kinds = [kind] if kind else list(KINDS)
+    marks = ", ".join("?" * len(words))
     cur = con.execute(
-        """WITH q AS (SELECT unnest(?::VARCHAR[]) AS term),
-                stats AS (SELECT count(*) AS n, avg(length) AS avgdl FROM search_docs),
-                hits AS (SELECT p.term, p.doc_id, p.tf FROM search_postings p WHERE p.term IN (SELECT term FROM q)),
-                df AS (SELECT term, count(*) AS df FROM hits GROUP BY term)
-           SELECT d.doc_id, d.kind, d.ref, d.title, d.snippet,
-                  round(sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
-                        * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * d.length / stats.avgdl))), 3) AS score
-           FROM hits h JOIN df USING (term) JOIN search_docs d USING (doc_id), stats
-           WHERE d.kind IN (SELECT unnest(?::VARCHAR[]))
-           GROUP BY ALL ORDER BY score DESC, d.doc_id LIMIT ? OFFSET ?""",
-        [words, kinds, limit, offset],
+        f"""WITH best AS (
+                SELECT p.doc_id, sum(t.idf * p.tf * 2.2 / (p.tf + p.norm)) AS score
+                FROM search_postings p JOIN search_terms t USING (term)
+                WHERE p.term IN ({marks}) AND t.term IN ({marks}) AND p.kind IN ({', '.join('?' * len(kinds))})
+                GROUP BY p.doc_id ORDER BY score DESC, p.doc_id LIMIT ? OFFSET ?)
+            SELECT d.doc_id, d.kind, d.ref, d.title, d.snippet, round(best.score, 3) AS score
+            FROM best JOIN search_docs d USING (doc_id) ORDER BY best.score DESC, d.doc_id""",
+        words + words + kinds + [limit, offset],
     )
     names = [c[0] for c in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]

@@ -294,6 +294,7 @@ class Store:
             raise FileNotFoundError(f"{self.path}: no Redline database here (run `redline ingest` first)")
         self.con = duckdb.connect(str(self.path), read_only=True) if read_only else \
             connect_for_writing(self.path, wait_seconds)
+        self.con.execute("SET enable_progress_bar = false")  # it would draw over rich's bars, and into logs
         if not read_only:
             self.migrate()
         elif self.schema_version() < MIGRATIONS[-1][0]:

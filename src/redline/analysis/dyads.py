@@ -59,9 +59,10 @@ def dyad_series(db, a: str, b: str, by: str = "week", unit: str = "happening",
 
 
 def dyad_totals(db, a: str, b: str, by: str = "week", unit: str = "happening",
-                include: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
-    """Per period, every period from the first to the last: events and mean intensity (0 and NaN when quiet)."""
-    series = dyad_series(db, a, b, by, unit, include)
+                include: tuple[str, ...] | list[str] = (), series: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per period, every period from the first to the last: events and mean intensity (0 and NaN when quiet).
+    `series`: the dyad_series of the same arguments, when the caller has it already."""
+    series = dyad_series(db, a, b, by, unit, include) if series is None else series
     if series.empty:
         return pd.DataFrame(columns=["period", "events", "mean_intensity"])
     totals = series.groupby("period").agg(events=("events", "sum"), total=("total_intensity", "sum"))
@@ -82,13 +83,14 @@ def robust_z(values: pd.Series, window: int, floor: float) -> pd.Series:
 
 
 def dyad_shifts(db, a: str, b: str, by: str = "week", unit: str = "happening",
-                include: tuple[str, ...] | list[str] = (), window: int = 8, threshold: float = 3.5) -> pd.DataFrame:
+                include: tuple[str, ...] | list[str] = (), window: int = 8, threshold: float = 3.5,
+                series: pd.DataFrame | None = None) -> pd.DataFrame:
     """Periods where the dyad's event count or mean intensity left its trailing baseline.
 
     Columns: period, measure (events | mean_intensity), value, baseline (trailing median), z,
     and evidence: the happenings of that period (id, date, type, direction, sentence).
     """
-    totals = dyad_totals(db, a, b, by, unit, include)
+    totals = dyad_totals(db, a, b, by, unit, include, series)
     columns = ["period", "measure", "value", "baseline", "z", "evidence"]
     if totals.empty:
         return pd.DataFrame(columns=columns)

@@ -141,7 +141,7 @@ def actor(con, actor_id: str) -> dict | None:
 
 def dyad(con, a: str, b: str, by: str = "week", unit: str = "happening") -> dict:
     series = dyad_series(con, a, b, by=by, unit=unit)
-    shifts = dyad_shifts(con, a, b, by=by, unit=unit)
+    shifts = dyad_shifts(con, a, b, by=by, unit=unit, series=series)
     return {"a": a.upper(), "b": b.upper(), "by": by, "unit": unit,
             "series": series.to_dict("records"), "shifts": shifts.to_dict("records")}
 
