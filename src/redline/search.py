@@ -37,7 +37,7 @@ _SOURCES = {
                        concat_ws(', ', kind, country, sector, role) FROM actors""",
     "quote": """SELECT 'quote:' || id, article_id, coalesce(speaker_name, 'unknown speaker'),
                        coalesce(speaker_name, '') || ' ' || text, left(text, 240) FROM quotes""",
-    "happening": """SELECT 'happening:' || id, id, event_type || ' ' || coalesce(strftime(date, '%Y-%m-%d'), ''),
+    "happening": """SELECT 'happening:' || id, coalesce(story_id, happening_id, '') || '#' || id, event_type || ' ' || coalesce(strftime(date, '%Y-%m-%d'), ''),
                            event_type || ' ' || array_to_string(list_transform(source || target, lambda a: coalesce(a.name, '')), ' ')
                              || ' ' || array_to_string(list_transform(evidence, lambda e: e.sentence), ' '),
                            left(evidence[1].sentence, 240) FROM happenings""",

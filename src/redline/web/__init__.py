@@ -14,6 +14,7 @@ and no route serves files by a name taken from the request.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import hmac
 import json
 import tempfile
@@ -213,6 +214,11 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
                                 "writing needs the token from redline.yaml (api_token)" if expected
                                 else "writing is off: set api_token in redline.yaml")
 
+    def found(record: dict | None, what: str, key: str) -> dict:
+        if record is None:
+            raise HTTPException(404, f"no {what} {key!r}")
+        return record
+
     def render(request: Request, name: str, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context)
 
@@ -240,23 +246,17 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, con=Depends(connection)):
-        record = data.article(con, article_id)
-        if record is None:
-            raise HTTPException(404, f"no article {article_id!r}")
+        record = found(data.article(con, article_id), "article", article_id)
         return render(request, "article.html", a=record, segments=data.segments(record["text"], record))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, con=Depends(connection)):
-        record = data.story(con, story_id)
-        if record is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+        record = found(data.story(con, story_id), "story", story_id)
         return render(request, "story.html", s=record)
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str, con=Depends(connection)):
-        record = data.actor(con, actor_id)
-        if record is None:
-            raise HTTPException(404, f"no actor {actor_id!r}")
+        record = found(data.actor(con, actor_id), "actor", actor_id)
         return render(request, "actor.html", actor=record)
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
@@ -287,9 +287,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def api_article(article_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = data.article(con, article_id)
-        if record is None:
-            raise HTTPException(404, f"no article {article_id!r}")
+        record = found(data.article(con, article_id), "article", article_id)
         return data.jsonable(record)
 
     @app.post("/api/articles", status_code=201, tags=["articles"])
@@ -311,16 +309,12 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def api_story(story_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = data.story(con, story_id)
-        if record is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+        record = found(data.story(con, story_id), "story", story_id)
         return data.jsonable(record)
 
     @app.get("/api/stories/{story_id}/chart", tags=["stories"])
     def api_story_chart(story_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = data.story(con, story_id)
-        if record is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+        record = found(data.story(con, story_id), "story", story_id)
         return data.jsonable(data.story_chart(record))
 
     @app.get("/api/happenings", response_model=Page, tags=["stories"])
@@ -330,9 +324,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/actors/{actor_id}", tags=["actors"])
     def api_actor(actor_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = data.actor(con, actor_id)
-        if record is None:
-            raise HTTPException(404, f"no actor {actor_id!r}")
+        record = found(data.actor(con, actor_id), "actor", actor_id)
         return data.jsonable(record)
 
     @app.get("/api/dyads/{a}/{b}", tags=["analysis"])
@@ -376,8 +368,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         if not (article.text or article.html):
             raise HTTPException(422, "an article needs `text` or `html`")
         record = {k: v for k, v in article.model_dump().items() if v is not None}
-        record.setdefault("id", "upload-" + __import__("hashlib").sha256(
-            (article.text or article.html or "").encode()).hexdigest()[:12])
+        record.setdefault("id", "upload-" + hashlib.sha256((article.text or article.html or "").encode()).hexdigest()[:12])
         with tempfile.TemporaryDirectory() as tmp, database.write() as store:
             path = Path(tmp) / "upload.jsonl"
             path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
