@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/ingest.py
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl

@@ -153,3 +153,32 @@ def test_failed_write_leaves_no_half_article(tmp_path):
             store.save_article(rec)  # the second sentence violates NOT NULL
         assert store.article("x") is None
         assert store.query("SELECT count(*) AS n FROM sentences")[0]["n"] == 0
+
+
+def test_worker_processes_store_exactly_what_one_process_stores(tmp_path):
+    """`--workers 2`: parsing in spawned processes, one writer; the same database as one process."""
+    import duckdb
+
+    from redline.ingest import Ingestor
+    from redline.ingest.manifest import Manifest
+    from redline.store import Store
+
+    contents = {}
+    for workers in (1, 2):
+        path = tmp_path / f"w{workers}.duckdb"
+        with Store(path) as store:
+            ingestor = Ingestor(store, manifest=Manifest.load(EXAMPLES / "manifest.csv"), workers=workers, batch_size=4)
+            try:
+                report = ingestor.run([EXAMPLES / "corpus"])
+                assert (ingestor.pool is not None) == (workers == 2)  # 15 English articles: 4 batches
+            finally:
+                ingestor.close()
+            assert len(report.stored) == 16 and not report.errors
+        con = duckdb.connect(str(path), read_only=True)
+        contents[workers] = {
+            table: sorted(map(str, con.execute(f"SELECT * {exclude} FROM {table}").fetchall()))
+            for table, exclude in (("articles", "EXCLUDE (ingested_at)"), ("sentences", ""), ("mentions", ""),
+                                   ("quotes", ""), ("events", ""))
+        }
+        con.close()
+    assert contents[1] == contents[2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -54,6 +55,7 @@ def ingest(
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
+    workers: int = typer.Option(0, "--workers", help="Processes parsing in parallel (default: one per core)."),
     stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
@@ -105,12 +107,15 @@ def ingest(
             progress.console.print(f"error: {detail}", markup=False)
 
     with store, progress:
-        ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress)
+        ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
+                            workers=workers or os.cpu_count() or 1)
         try:
             report = ingestor.run(paths)
         except KeyboardInterrupt:
             err.print("interrupted: what was stored is complete; run the same command again to finish.")
             raise typer.Exit(130)
+        finally:
+            ingestor.close()
     if stories and report.stored:
         _rebuild_stories(settings, quiet)
     if not quiet:
@@ -577,7 +582,6 @@ def serve_command(
     """The web app and JSON API (/api/..., schema at /openapi.json) over the database."""
     import dataclasses
     import json
-    import os
 
     import uvicorn
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
+import multiprocessing
+from collections import defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -57,6 +59,8 @@ class Ingestor:
         furniture: Iterable[Path] = (),
         force: bool = False,
         on_progress: Callable[[str, str], None] | None = None,
+        workers: int = 1,
+        batch_size: int = NLP_BATCH,
     ):
         self.store = store
         self.settings = settings or Settings()
@@ -68,6 +72,11 @@ class Ingestor:
         self._pending: list[tuple[ArticleRecord, str]] = []  # English articles awaiting NLP
         self._ids_this_run: dict[str, str] = {}
         self._repeated: dict[str, frozenset[str]] = {}
+        self._pipeline_key = (self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files))
+        self.workers = max(1, workers)
+        self.batch_size = batch_size
+        self._in_flight: deque = deque()
+        self.pool: ProcessPoolExecutor | None = None  # started when a second batch shows the corpus is not tiny
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> IngestReport:
@@ -83,8 +92,14 @@ class Ingestor:
                 else:
                     self._process(item)
             self.on_progress("file-done", str(path))
-        self._flush()
+        self._drain()
         return self.report
+
+    def close(self) -> None:
+        """Stop the worker processes (what they were parsing and is not stored is parsed again next run)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def _error(self, err: InputError) -> None:
         self.report.errors.append(err)
@@ -153,7 +168,7 @@ class Ingestor:
             self._save(rec)
             return
         self._pending.append((rec, rec.text))
-        if len(self._pending) >= NLP_BATCH:
+        if len(self._pending) >= self.batch_size:
             self._flush()
 
     def _check_id(self, article_id: str, raw: RawArticle) -> None:
@@ -219,25 +234,59 @@ class Ingestor:
             short_lines=clean.short_lines,
         )
 
-    def _flush(self) -> None:
-        """Parse the waiting English articles in one spaCy batch and store them."""
+    def _flush(self, last: bool = False) -> None:
+        """Parse the waiting English articles as one batch (here, or in a worker process) and store them."""
         if not self._pending:
             return
-        nlp = load_pipeline(self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files))
+        if self.pool is None and self.workers > 1 and not last:
+            # Workers parse; this process reads, cleans, decides what is new, and is the one writer.
+            # Spawned, not forked: each loads its own pipeline, sharing nothing with this one.
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         batch, self._pending = self._pending, []
-        docs = make_docs(nlp, ((text, rec.published) for rec, text in batch))
-        for (rec, _), doc in zip(batch, nlp.pipe(docs, batch_size=NLP_BATCH)):
-            rec.sentences = doc_sentences(doc)
-            rec.terms = doc_terms(doc)
-            rec.mentions = [m.as_record() for m in doc._.actor_mentions]
-            rec.quotes = [q.as_record() for q in doc._.quotes]
-            rec.events = [e.as_record() for e in doc._.events]
+        texts = [(text, rec.published) for rec, text in batch]
+        if self.pool is None:
+            self._store_batch(batch, analyse(texts, self._pipeline_key))
+            return
+        self._in_flight.append((batch, self.pool.submit(analyse, texts, self._pipeline_key)))
+        # Bounded: at most two batches per worker wait in memory; the oldest is stored first,
+        # so articles reach the database in input order whatever the number of workers.
+        while len(self._in_flight) > 2 * self.workers:
+            self._store_oldest()
+
+    def _store_oldest(self) -> None:
+        batch, future = self._in_flight.popleft()
+        self._store_batch(batch, future.result())
+
+    def _store_batch(self, batch: list[tuple[ArticleRecord, str]], findings: list[Findings]) -> None:
+        for (rec, _), found in zip(batch, findings):
+            rec.sentences, rec.terms, rec.mentions, rec.quotes, rec.events = found
             self._save(rec)
+
+    def _drain(self) -> None:
+        self._flush(last=True)
+        while self._in_flight:
+            self._store_oldest()
 
     def _save(self, rec: ArticleRecord) -> None:
         self.store.save_article(rec)
         self.report.stored.append(rec.id)
         self.on_progress("stored", rec.id)
+
+
+# What the NLP stages find in one article: sentences, terms, mentions, quotes, events (all picklable).
+Findings = tuple[list, list[str], list[dict], list[dict], list[dict]]
+
+
+def analyse(texts: list[tuple[str, "dt.date | None"]], pipeline_key: tuple) -> list[Findings]:
+    """Run the spaCy pipeline with Redline's components over a batch of article texts.
+
+    Called in this process, or in a worker process (the pipeline is loaded once per process)."""
+    nlp = load_pipeline(*pipeline_key)
+    out = []
+    for doc in nlp.pipe(make_docs(nlp, texts), batch_size=NLP_BATCH):
+        out.append((doc_sentences(doc), doc_terms(doc), [m.as_record() for m in doc._.actor_mentions],
+                    [q.as_record() for q in doc._.quotes], [e.as_record() for e in doc._.events]))
+    return out
 
 
 def ingest(
@@ -249,4 +298,8 @@ def ingest(
 ) -> IngestReport:
     """Ingest `paths` into `store`; see `Ingestor` for the options."""
     loaded = Manifest.load(manifest) if manifest else None
-    return Ingestor(store, settings, loaded, **options).run(paths)
+    ingestor = Ingestor(store, settings, loaded, **options)
+    try:
+        return ingestor.run(paths)
+    finally:
+        ingestor.close()
