@@ -12,7 +12,9 @@ import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -25,19 +27,22 @@ DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]
 
 @Language.component("redline_paragraphs")
 def mark_paragraph_starts(doc: Doc) -> Doc:
-    """Sentence starts the parser must keep: each paragraph starts one, a dateline never does."""
-    starts = [0] + [t.i + 1 for t in doc[:-1] if "\n" in t.text or "\n" in t.whitespace_]
-    for i in starts:
+    """Sentence starts the parser must keep: each paragraph starts one, a dateline never does.
+
+    Written as one array (`Doc.from_array`): setting `Token.is_sent_start` one token at a time
+    re-checks the whole Doc on every call, which made long articles quadratic."""
+    if len(doc) < 2:
+        return doc
+    starts = numpy.zeros((len(doc), 1), dtype="int64")  # 1: starts one, -1: does not, 0: the parser decides
+    for i in [0] + [t.i + 1 for t in doc[:-1] if "\n" in t.text or "\n" in t.whitespace_]:
         if i >= len(doc) or doc[i].is_space:
             continue
-        doc[i].is_sent_start = True
+        starts[i, 0] = 1
         m = DATELINE.match(doc.text, doc[i].idx)
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand") if m else None
         if span is not None:
-            for token in span[1:]:
-                token.is_sent_start = False
-            if span.end < len(doc):
-                doc[span.end].is_sent_start = False
+            starts[span.start + 1:min(span.end + 1, len(doc)), 0] = -1
+    doc.from_array([SENT_START], starts.astype("uint64"))  # spaCy reads -1 back from its two's complement
     return doc
 
 

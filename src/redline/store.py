@@ -395,10 +395,9 @@ class Store:
             if q.get("speaker_id"):
                 actors.setdefault(q["speaker_id"], q["speaker"] | {"kind": q["speaker_kind"]})
         if actors:
-            con.executemany(
-                "INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?, ?, ?)",
-                [[k, a["name"], a["kind"], a["country"], a["sector"], a["role"]] for k, a in actors.items()],
-            )
+            batch = pa.table({  # noqa: F841 - read by name in the SQL below
+                "id": list(actors), **{c: [a[c] for a in actors.values()] for c in ("name", "kind", "country", "sector", "role")}})
+            con.execute("INSERT OR REPLACE INTO actors SELECT id, name, kind, country, sector, role FROM batch")
         ms = rec.mentions
         self._append(con, "mentions", {
             "article_id": [rec.id] * len(ms),
@@ -418,11 +417,10 @@ class Store:
                 ("end_char", "end"), ("sentence", "sentence"))},
         })
         es = rec.events
-        if es:
-            con.executemany(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-                [[f"{rec.id}:e{i}", rec.id] + [e[key] for key in EVENT_COLUMNS[2:]] for i, e in enumerate(es)],
-            )
+        self._append(con, "events", {
+            "id": [f"{rec.id}:e{i}" for i in range(len(es))], "article_id": [rec.id] * len(es),
+            **{key: [e[key] for e in es] for key in EVENT_COLUMNS[2:]},
+        })
 
     @staticmethod
     def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
