@@ -64,7 +64,7 @@ def cluster_articles(
 
     `articles` is called twice and must yield the same articles in date order both times.
     Returns lineage, article -> (happening cluster, story cluster, similarity), both
-    clusterers, and per article what the story records need (date, outlet, features).
+    clusterers, and per article what the story records need (date and outlet).
     """
     idf = Idf(features(a) for a in articles())
     copies = CopyFinder()
@@ -80,14 +80,12 @@ def cluster_articles(
         link = copies.add(a.id, a.text, a.published)
         feats = features(a)
         vectors = idf.vectors(feats)
-        if link and link.derived_from in placed:
+        if link:
             lineage[a.id] = link
-            h_into = placed[link.derived_from][0]
-            h, sim = happenings.add(a.id, day, vectors, into=h_into)
+        if link and link.derived_from in placed:  # a copy joins its original's happening
+            h, _ = happenings.add(a.id, day, vectors, into=placed[link.derived_from][0])
             sim = link.similarity
         else:
-            if link:
-                lineage[a.id] = link
             h, sim = happenings.add(a.id, day, vectors)
         if h in story_of:
             s, _ = stories.add(a.id, day, vectors, into=story_of[h])
