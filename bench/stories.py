@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import random
 import sys
@@ -34,9 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from redline.evaluate import bcubed, story_labels  # noqa: E402
 from redline.ingest import ingest  # noqa: E402
 from redline.store import Store  # noqa: E402
-from redline.stories import StoryArticle, cluster_articles  # noqa: E402
+from redline.stories import StoryArticle, cluster_articles, stored_articles  # noqa: E402
 from redline.stories.copies import CopyFinder  # noqa: E402
-from redline.stories.variants import make_variant  # noqa: E402
+from redline.stories.variants import KINDS, false_links, make_variant, pairs_within, variants_found  # noqa: E402
 
 LABELS = yaml.safe_load((ROOT / "bench" / "data" / "story-labels.yaml").read_text())
 
@@ -56,8 +55,7 @@ def clustering(tmp: Path) -> None:
         db = tmp / f"{name}.duckdb"
         with Store(db) as store:
             ingest(paths, store, manifest=manifest)
-            rows = list(store.story_articles())
-        articles = [StoryArticle(r["id"], r["published"], r["outlet"], r["text"], r["terms"], r["actors"]) for r in rows]
+            articles = list(stored_articles(store))
         _, placed, *_ = cluster_articles(lambda: articles)
         gold = story_labels(LABELS[name], [a.id for a in articles])
         for level, index, truth in (("happening", 0, gold[0]), ("story", 1, gold[1])):
@@ -72,27 +70,13 @@ def copies() -> None:
     truth = json.loads((SHARED / "benchmarks/article-extraction/ground-truth.json").read_text())
     texts = {k: v["articleBody"] for k, v in truth.items() if len(v["articleBody"].split()) >= 50}
     print(f"2. copies of {len(texts)} real pages")
-    for kind in ("copy", "rewrite", "translated"):
-        found = 0
-        for key, text in texts.items():
-            finder = CopyFinder()
-            finder.add(key, text)
-            link = finder.add("variant", make_variant(text, kind, seed=7))
-            found += bool(link and link.derived_from == key)
+    for kind in KINDS:
+        found = variants_found(texts, kind, seed=lambda key: 7)
         print(f"   {kind:11} recall {found / len(texts):.3f} ({found}/{len(texts)})")
     _, story = story_labels(LABELS["article-extraction"], sorted(truth))
-    groups: dict[str, list[str]] = {}
-    for key, name in story.items():
-        if key in texts:
-            groups.setdefault(name, []).append(key)
-    pairs = [p for keys in groups.values() for p in itertools.combinations(sorted(keys), 2)]
-    false_links = 0
-    for a, b in pairs:
-        finder = CopyFinder()
-        finder.add(a, texts[a])
-        false_links += finder.add(b, texts[b]) is not None
-    print(f"   false links between different pages of one story: {false_links}/{len(pairs)} "
-          f"({false_links / len(pairs):.1%})")
+    pairs = pairs_within(story, texts)
+    linked = false_links(texts, pairs)
+    print(f"   false links between different pages of one story: {linked}/{len(pairs)} ({linked / len(pairs):.1%})")
 
 
 class BigramText:

@@ -40,13 +40,11 @@ def example_db(tmp_path_factory) -> Path:
     """The bundled example corpus, ingested once (with its stories) for the read-only tests."""
     from redline.ingest import ingest
     from redline.store import Store
-    from redline.search import rebuild_index
     from redline.stories import rebuild
 
     path = tmp_path_factory.mktemp("examples") / "examples.duckdb"
     with Store(path) as store:
         report = ingest([EXAMPLES / "corpus"], store, manifest=EXAMPLES / "manifest.csv")
         rebuild(store)
-        rebuild_index(store.con)
     assert not report.errors, report.errors
     return path

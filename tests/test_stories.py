@@ -10,16 +10,15 @@ import yaml
 
 from redline.evaluate import bcubed, story_labels
 from redline.store import Store
-from redline.stories import StoryArticle, cluster_articles
+from redline.stories import cluster_articles, stored_articles
 from redline.stories.clusters import StreamClusterer, StreamSettings
 from redline.stories.copies import CopyFinder
 from redline.stories.happenings import Mention, date_interval, happening_record, merge_events, parties
-from redline.stories.variants import make_variant
+from redline.stories.variants import KINDS, false_links, make_variant, pairs_within, variants_found
 
 ROOT = Path(__file__).resolve().parents[1]
 
 LABELS = yaml.safe_load((ROOT / "bench" / "data" / "story-labels.yaml").read_text())
-VARIANTS = ("copy", "rewrite", "translated")
 
 
 def _texts(db: Path) -> dict[str, str]:
@@ -29,23 +28,13 @@ def _texts(db: Path) -> dict[str, str]:
 
 def _copy_rates(texts: dict[str, str], distinct_pairs: list[tuple[str, str]]) -> tuple[float, int]:
     """Recall on made-up variants of each text, and false links between different articles."""
-    found = 0
-    for (key, text), kind in itertools.product(texts.items(), VARIANTS):
-        finder = CopyFinder()
-        finder.add(key, text)
-        link = finder.add("variant", make_variant(text, kind, seed=len(key)))
-        found += bool(link and link.derived_from == key)
-    false_links = 0
-    for a, b in distinct_pairs:
-        finder = CopyFinder()
-        finder.add(a, texts[a])
-        false_links += finder.add(b, texts[b]) is not None
-    return found / (len(texts) * len(VARIANTS)), false_links
+    found = sum(variants_found(texts, kind, seed=len) for kind in KINDS)
+    return found / (len(texts) * len(KINDS)), false_links(texts, distinct_pairs)
 
 
 def test_variants_change_the_text_but_keep_its_names(example_db):
     text = _texts(example_db)["bsg-2022-11-02-northgate"]
-    for kind in VARIANTS:
+    for kind in KINDS:
         variant = make_variant(text, kind, seed=1)
         assert variant != text
         assert "Akar" in variant or kind == "copy"
@@ -65,12 +54,8 @@ def test_copies_of_the_example_articles_are_found_and_different_articles_are_not
 def test_copies_of_real_articles_against_same_topic_articles(shared):
     truth = json.loads((shared / "benchmarks/article-extraction/ground-truth.json").read_text())
     texts = {k: v["articleBody"] for k, v in truth.items() if len(v["articleBody"].split()) >= 50}
-    happening, story = story_labels(LABELS["article-extraction"], sorted(truth))
-    groups: dict[str, list[str]] = {}
-    for key, name in story.items():
-        if key in texts:
-            groups.setdefault(name, []).append(key)
-    pairs = [p for keys in groups.values() for p in itertools.combinations(sorted(keys), 2)]
+    _, story = story_labels(LABELS["article-extraction"], sorted(truth))
+    pairs = pairs_within(story, texts)
     assert len(pairs) >= 50
     recall, false_links = _copy_rates(texts, pairs)
     assert recall >= 0.95
@@ -197,8 +182,7 @@ def test_clustering_of_real_pages(shared, tmp_path):
     db = tmp_path / "pages.duckdb"
     with Store(db) as store:
         ingest([shared / "benchmarks/article-extraction/html"], store)
-        rows = list(store.story_articles())
-    articles = [StoryArticle(r["id"], r["published"], r["outlet"], r["text"], r["terms"], r["actors"]) for r in rows]
+        articles = list(stored_articles(store))
     _, placed, *_ = cluster_articles(lambda: articles)
     happening, story = story_labels(LABELS["article-extraction"], [a.id for a in articles])
     assert bcubed({a: str(p[0]) for a, p in placed.items()}, happening)["f1"] >= 0.9

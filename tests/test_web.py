@@ -98,7 +98,6 @@ def test_reading_only_app_refuses_writes_and_cross_origin(client):
 def hostile_db(tmp_path_factory):
     """An article whose title, outlet, text and quotes carry script and HTML injection."""
     from redline.ingest import ingest
-    from redline.search import rebuild_index
     from redline.store import Store
     from redline.stories import rebuild
 
@@ -112,7 +111,6 @@ def hostile_db(tmp_path_factory):
     with Store(db) as store:
         ingest([folder / "hostile.jsonl"], store)
         rebuild(store)
-        rebuild_index(store.con)
     return db
 
 

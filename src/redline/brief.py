@@ -24,11 +24,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from redline.analysis.outlets import coverage_summary, terms
 from redline.stories.copies import content_words
-from redline.web.data import jsonable, rows, web_url
+from redline.web.data import QUAD_COLOURS, actors_text, happenings_chart, jsonable, rows, web_url
 
 HERE = Path(__file__).parent
-QUAD_COLOURS = {"verbal-cooperation": "#54a24b", "material-cooperation": "#2f7d32",
-                "verbal-conflict": "#f58518", "material-conflict": "#e45756"}
 
 
 def scope(con: duckdb.DuckDBPyConnection, story: str | None, actors: list[str]) -> tuple[str, list[dict]]:
@@ -101,18 +99,6 @@ def relations_figure(happenings: list[dict]) -> dict:
                                        "margin": {"l": 20, "r": 20, "t": 40, "b": 20}}}
 
 
-def timeline_figure(happenings: list[dict]) -> dict:
-    items = [h for h in happenings if h["date"] and not h["negated"]]
-    return {"data": [{"type": "scatter", "mode": "markers", "x": [str(h["date"]) for h in items],
-                      "y": [h["event_type"] for h in items],
-                      "text": [f"{h['event_type']} · {', '.join(h['outlets']) or 'outlet unknown'}" for h in items],
-                      "hoverinfo": "x+text",
-                      "marker": {"size": [10 + 6 * min(h["sources"], 5) for h in items],
-                                 "color": [QUAD_COLOURS.get(h["quad_class"], "#999") for h in items]}}],
-            "layout": {"title": {"text": "Timeline of happenings (size: independent sources)"}, "height": 340,
-                       "yaxis": {"type": "category"}, "margin": {"l": 100, "r": 20, "t": 40, "b": 40}}}
-
-
 def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list[str] = (),
           alerts: list[dict] | None = None) -> dict:
     """Everything a briefing shows, as data (rendered by `render_html` or `render_markdown`)."""
@@ -141,7 +127,8 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
         "coverage": coverage_summary(con, story).to_dict("records") if story else [],
         "terms": differing.to_dict("records"),
         "alerts": [a for a in alerts or [] if a.get("happening_id") in in_scope or a.get("happening_id") is None],
-        "charts": {"timeline": timeline_figure(happenings), "relations": relations_figure(happenings)},
+        "charts": {"timeline": happenings_chart(happenings, "Timeline of happenings (size: independent sources)"),
+                   "relations": relations_figure(happenings)},
     }
 
 
@@ -154,7 +141,7 @@ def render_html(brief: dict) -> str:
     import plotly
 
     env = Environment(loader=FileSystemLoader(HERE / "web" / "templates"), autoescape=select_autoescape(["html"]))
-    env.filters["actors"] = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"
+    env.filters["actors"] = actors_text
     env.filters["web_url"] = web_url
     plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
     # Plotly's own code never holds "</script"; checked, because it is inlined as is.
@@ -165,7 +152,6 @@ def render_html(brief: dict) -> str:
 
 def render_markdown(brief: dict) -> str:
     esc = lambda text: html.escape(str(text or ""), quote=False).replace("|", "\\|")  # noqa: E731
-    who = lambda xs: ", ".join(f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"  # noqa: E731
     cite = brief["cite"]
     out = [f"# {esc(brief['title'])}", "", f"Briefing generated {brief['generated']} by Redline.", "", "## Summary", ""]
     out += [f"- {esc(s['sentence'])} [{cite.get(s['article_id'], '?')}]" for s in brief["summary"]] or ["- Nothing firm to report."]
@@ -175,7 +161,7 @@ def render_markdown(brief: dict) -> str:
             continue
         lead = h["evidence"][0]
         out.append(f"| {h['date'] or '?'} | {h['event_type']} ({h['modality']}{', disputed' if h['disputed'] else ''}) | "
-                   f"{esc(who(h['source']))} → {esc(who(h['target']))} | {h['sources']}: {esc(', '.join(h['outlets']))} | "
+                   f"{esc(actors_text(h['source']))} → {esc(actors_text(h['target']))} | {h['sources']}: {esc(', '.join(h['outlets']))} | "
                    f"{esc(lead['sentence'])} [{cite.get(lead['article_id'], '?')}] |")
     out += ["", "## Key quotes", ""]
     for name, qs in brief["speakers"]:

@@ -130,8 +130,7 @@ def ingest(
 
 
 def _rebuild_stories(settings: Settings, quiet: bool) -> None:
-    """Run the stories stage and rebuild the search index over the whole database, with a progress bar."""
-    from redline.search import rebuild_index
+    """Run the stories stage (and with it the search index) over the whole database, with a progress bar."""
     from redline.stories import rebuild
 
     with _open(settings, read_only=False) as store:
@@ -142,7 +141,6 @@ def _rebuild_stories(settings: Settings, quiet: bool) -> None:
         with progress:
             try:
                 result = rebuild(store, on_progress=lambda stage: progress.advance(task) if stage == "article" else None)
-                rebuild_index(store.con)
             except KeyboardInterrupt:
                 err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
                 raise typer.Exit(130)

@@ -90,6 +90,7 @@ def dyad_shifts(db, a: str, b: str, by: str = "week", unit: str = "happening",
     Columns: period, measure (events | mean_intensity), value, baseline (trailing median), z,
     and evidence: the happenings of that period (id, date, type, direction, sentence).
     """
+    db = connection(db)  # one connection for the series and the evidence, when given a path
     totals = dyad_totals(db, a, b, by, unit, include, series)
     columns = ["period", "measure", "value", "baseline", "z", "evidence"]
     if totals.empty:
@@ -111,7 +112,7 @@ def dyad_shifts(db, a: str, b: str, by: str = "week", unit: str = "happening",
     rows, params = dyad_rows_sql(a, b, unit, include)
     shifts = pd.DataFrame(found).sort_values(["period", "measure"]).reset_index(drop=True)
     periods = sorted({p for p in shifts["period"]})
-    evidence = connection(db).execute(
+    evidence = db.execute(
         f"""SELECT date_trunc('{by}', day)::DATE AS period, id, day, event_type, direction, intensity,
                    evidence[1].sentence AS sentence, sources
             FROM ({rows}) WHERE date_trunc('{by}', day)::DATE IN (SELECT unnest(?::DATE[]))

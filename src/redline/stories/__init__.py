@@ -167,13 +167,18 @@ def build_stories(
     return StoryResult(lineage, article_stories, records, happenings, links)
 
 
+def stored_articles(store) -> Iterator[StoryArticle]:
+    """The articles of a `Store`, in date order, as the stories stage reads them."""
+    for r in store.story_articles():
+        yield StoryArticle(r["id"], r["published"], r["outlet"], r["text"], r["terms"], r["actors"])
+
+
 def rebuild(store, on_progress: Callable[[str], None] = lambda stage: None) -> StoryResult:
-    """Run the stories stage over everything in `store` and replace its stored result."""
+    """Run the stories stage over everything in `store` and replace its stored result; then
+    rebuild the search index, which covers the happenings this stage writes."""
+    from redline.search import rebuild_index
 
-    def articles() -> Iterator[StoryArticle]:
-        for r in store.story_articles():
-            yield StoryArticle(r["id"], r["published"], r["outlet"], r["text"], r["terms"], r["actors"])
-
-    result = build_stories(articles, store.story_events, store.actor_names(), on_progress)
+    result = build_stories(lambda: stored_articles(store), store.story_events, store.actor_names(), on_progress)
     store.save_stories(result)
+    rebuild_index(store.con)
     return result

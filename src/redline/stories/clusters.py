@@ -86,7 +86,6 @@ class Idf:
 @dataclass
 class Cluster:
     id: int
-    first_day: int
     last_day: int
     members: list[str] = field(default_factory=list)
     centroid: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -133,12 +132,12 @@ class StreamClusterer:
         if into is None:
             into, score = self._next, 1.0
             self._next += 1
-            self.clusters[into] = Cluster(into, day, day)
+            self.clusters[into] = Cluster(into, day)
             self._open.add(into)
         cluster = self.clusters[into]
         self._open.add(into)  # a late copy of a closed story opens it again
         cluster.members.append(item_id)
-        cluster.first_day, cluster.last_day = min(cluster.first_day, day), max(cluster.last_day, day)
+        cluster.last_day = max(cluster.last_day, day)
         cluster.absorb(vectors, self.s.centroid_terms)
         heapq.heappush(self._closing, (cluster.last_day, into))
         self._index(cluster, vectors)

@@ -77,8 +77,7 @@ class Mention:
 @dataclass
 class _Open:
     mentions: list[Mention] = field(default_factory=list)
-    start: int = 0
-    end: int = 0
+    end: int = 0  # the latest day any of its mentions may have happened
 
 
 def same_time(a: Mention, b: Mention) -> bool:
@@ -141,7 +140,7 @@ def merge_events(mentions: list[Mention]) -> list[list[Mention]]:
                 if target:
                     break
             if target is None:
-                target = _Open(start=m.interval[0], end=m.interval[1])
+                target = _Open(end=m.interval[1])
                 open_.append(target)
                 groups.append(target.mentions)
             target.mentions.append(m)

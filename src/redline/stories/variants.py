@@ -12,8 +12,10 @@ Three kinds, each from one seeded random generator so a run can be repeated:
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
+from typing import Callable
 
 # Common newsroom words and what a rewrite or a translation makes of them.
 SYNONYMS: dict[str, list[str]] = {
@@ -47,6 +49,7 @@ SYNONYMS: dict[str, list[str]] = {
     "study": ["research"], "researchers": ["scientists"], "scientists": ["researchers"],
     "doctor": ["physician"], "doctors": ["physicians"], "children": ["kids"], "child": ["kid"],
 }
+KINDS = ("copy", "rewrite", "translated")
 FURNITURE = ["Advertisement", "Share this article", "Read more: the latest headlines", "Sign up for our newsletter",
              "Follow us on social media", "Related coverage", "Comments (0)"]
 WORD = re.compile(r"[A-Za-z]+")
@@ -112,3 +115,38 @@ def make_variant(text: str, kind: str, seed: int = 0) -> str:
             sentences.append(s)
         out.append(sentences)
     return _join(out)
+
+
+def variants_found(texts: dict[str, str], kind: str, seed: Callable[[str], int]) -> int:
+    """How many texts a fresh CopyFinder links back from a `kind` variant of them."""
+    from redline.stories.copies import CopyFinder
+
+    found = 0
+    for key, text in texts.items():
+        finder = CopyFinder()
+        finder.add(key, text)
+        link = finder.add("variant", make_variant(text, kind, seed=seed(key)))
+        found += bool(link and link.derived_from == key)
+    return found
+
+
+def false_links(texts: dict[str, str], pairs: list[tuple[str, str]]) -> int:
+    """How many pairs of different articles a fresh CopyFinder links as copies."""
+    from redline.stories.copies import CopyFinder
+
+    linked = 0
+    for a, b in pairs:
+        finder = CopyFinder()
+        finder.add(a, texts[a])
+        linked += finder.add(b, texts[b]) is not None
+    return linked
+
+
+def pairs_within(groups: dict[str, str], items) -> list[tuple[str, str]]:
+    """Every pair of `items` that `groups` (item -> group) puts in one group."""
+    members: dict[str, list[str]] = {}
+    for item in items:
+        if item in groups:
+            members.setdefault(groups[item], []).append(item)
+    return [p for keys in members.values() for p in itertools.combinations(sorted(keys), 2)]
+

@@ -127,17 +127,17 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.changed:
+            busy = HTTPException(503, "the database is being written (an ingest is running); retry shortly",
+                                 headers={"Retry-After": "2"})
             if writer_waiting(self.path):
-                raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
-                                    headers={"Retry-After": "2"})
+                raise busy
             if self._store is None:
                 try:
                     self._store = Store(self.path, read_only=True)
                 except FileNotFoundError as e:
                     raise HTTPException(503, str(e)) from None
                 except duckdb.IOException:
-                    raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
-                                        headers={"Retry-After": "2"}) from None
+                    raise busy from None
             self._readers += 1
             cursor = self._store.con.cursor()
         try:
@@ -177,8 +177,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["can_write"] = bool(settings.api_token)
     templates.env.filters["web_url"] = data.web_url
-    templates.env.filters["actors"] = lambda xs: ", ".join(
-        f"{a['name']} ({a['country'] or '?'})" for a in xs or []) or "–"
+    templates.env.filters["actors"] = data.actors_text
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -315,7 +314,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     @app.get("/api/stories/{story_id}/chart", tags=["stories"])
     def api_story_chart(story_id: str, con=Depends(connection)) -> dict[str, Any]:
         record = found(data.story(con, story_id), "story", story_id)
-        return data.jsonable(data.story_chart(record))
+        return data.jsonable(data.happenings_chart(record["happenings"], "Happenings (size: independent sources)"))
 
     @app.get("/api/happenings", response_model=Page, tags=["stories"])
     def api_happenings(story: str | None = Query(None, max_length=100), actor: list[str] = Query([], max_length=4),
@@ -362,7 +361,6 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
     def ingest_record(article: NewArticle) -> str:
         from redline.ingest import Ingestor
-        from redline.search import rebuild_index
         from redline.stories import rebuild
 
         if not (article.text or article.html):
@@ -376,7 +374,6 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
             if report.errors:
                 raise HTTPException(422, str(report.errors[0]).replace(str(path), "upload"))
             rebuild(store)
-            rebuild_index(store.con)
         return record["id"]
 
     return app

@@ -93,7 +93,7 @@ def story(con, story_id: str) -> dict | None:
         return None
     record = found[0]
     column = "story_id" if record["level"] == "story" else "happening_id"
-    record["happenings"] = rows(con, f"""SELECT id, happening_id, event_type, mode, source, target, date, date_precision,
+    record["happenings"] = rows(con, f"""SELECT id, happening_id, event_type, mode, quad_class, source, target, date, date_precision,
                                                modality, negated, disputed, sources, outlets, first_reported, evidence
                                         FROM happenings WHERE {column} = ? AND NOT negated
                                         ORDER BY date NULLS LAST, first_reported, id""", [story_id])
@@ -146,23 +146,30 @@ def dyad(con, a: str, b: str, by: str = "week", unit: str = "happening") -> dict
             "series": series.to_dict("records"), "shifts": shifts.to_dict("records")}
 
 
-def story_chart(record: dict) -> dict:
-    """A Plotly figure: the story's happenings over time, one row per type, sized by sources."""
-    items = [h for h in record["happenings"] if h["date"]]
-    colours = {"CONSULT": "#4c78a8", "AGREE": "#54a24b", "COOPERATE": "#54a24b", "SUPPORT": "#54a24b",
-               "AID": "#54a24b", "ASSAULT": "#e45756", "COERCE": "#e45756", "THREATEN": "#f58518",
-               "ACCUSE": "#f58518", "SANCTION": "#e45756"}
+QUAD_COLOURS = {"verbal-cooperation": "#54a24b", "material-cooperation": "#2f7d32",
+                "verbal-conflict": "#f58518", "material-conflict": "#e45756"}
+
+
+def actors_text(actors: list[dict] | None) -> str:
+    """"Vladimir Putin (RUS), Xi Jinping (CHN)", or a dash for nobody."""
+    return ", ".join(f"{a['name']} ({a['country'] or '?'})" for a in actors or []) or "–"
+
+
+def happenings_chart(happenings: list[dict], title: str) -> dict:
+    """A Plotly figure: dated happenings over time, one row per type, sized by independent
+    sources, coloured by quad class (negated ones left out)."""
+    items = [h for h in happenings if h["date"] and not h["negated"]]
     return {
         "data": [{
             "type": "scatter", "mode": "markers",
             "x": [str(h["date"]) for h in items], "y": [h["event_type"] for h in items],
-            "text": [f"{h['event_type']}: {', '.join(h['outlets']) or 'outlet unknown'}" for h in items],
+            "text": [f"{h['event_type']} · {', '.join(h['outlets']) or 'outlet unknown'}" for h in items],
             "hoverinfo": "x+text",
             "marker": {"size": [10 + 6 * min(h["sources"], 5) for h in items],
-                       "color": [colours.get(h["event_type"], "#9d755d") for h in items]},
+                       "color": [QUAD_COLOURS.get(h["quad_class"], "#999") for h in items]},
         }],
-        "layout": {"title": {"text": "Happenings"}, "height": 320, "margin": {"l": 100, "r": 20, "t": 40, "b": 40},
-                   "yaxis": {"type": "category"}},
+        "layout": {"title": {"text": title}, "height": 340, "yaxis": {"type": "category"},
+                   "margin": {"l": 100, "r": 20, "t": 40, "b": 40}},
     }
 
 
