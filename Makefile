@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
+FUZZ_EXAMPLES ?= 1500
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test check-reliability bench clean
 
 $(BIN)/redline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +54,15 @@ demo: setup
 	@echo "Try:  $(BIN)/redline show bsg-2022-11-02-northgate --actors --db $(DB)"
 	@echo "      $(BIN)/redline show bsg-2023-07-17-harbour --removed --db $(DB)"
 
+# Every test: the everyday ones, then the reliability checks with their summary.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not reliability"
+	@$(MAKE) --no-print-directory check-reliability
+
+# Hostile input, fuzzing, SIGKILLed ingests, serving during an ingest, load; prints a tally
+# (inputs tried, crashes, kills survived, data lost, requests served, request errors).
+check-reliability: setup
+	REDLINE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m reliability -q
 
 bench: setup
 	$(BIN)/python bench/extraction.py
@@ -69,4 +77,4 @@ bench: setup
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl
 
 clean:
-	rm -rf $(VENV) out $(DB) $(DB).wal
+	rm -rf $(VENV) out $(DB) $(DB).wal tests/data/bad/files

@@ -12,21 +12,17 @@ kind of page and overall; bar: 95th percentile under 200 ms, and no errors.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from bench.loadclient import load, pct, report, serving  # noqa: E402
 from redline.search import rebuild_index  # noqa: E402
 from redline.store import Store  # noqa: E402
 
@@ -91,31 +87,9 @@ def urls(n: int, rng: random.Random) -> list[tuple[str, str]]:
             ("api happenings", f"/api/happenings?story={s}"), ("api story chart", f"/api/stories/{s}/chart")]
 
 
-async def load(base: str, n: int, total: int, concurrency: int) -> tuple[dict[str, list[float]], int]:
+def jobs(n: int, total: int) -> list[tuple[str, str]]:
     rng = random.Random(1)
-    jobs = [u for _ in range(total // 11 + 1) for u in urls(n, rng)][:total]
-    timings: dict[str, list[float]] = {}
-    errors = 0
-    queue: asyncio.Queue = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal errors
-        while not queue.empty():
-            kind, url = queue.get_nowait()
-            start = time.perf_counter()
-            response = await client.get(base + url)
-            timings.setdefault(kind, []).append(time.perf_counter() - start)
-            errors += response.status_code >= 400
-
-    async with httpx.AsyncClient(timeout=30) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    return timings, errors
-
-
-def pct(values: list[float], p: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(p * len(values)))] * 1000
+    return [u for _ in range(total // 11 + 1) for u in urls(n, rng)][:total]
 
 
 def main() -> None:
@@ -130,37 +104,13 @@ def main() -> None:
         build(db, args.articles)
         print(f"built a database of {args.articles} articles in {time.perf_counter() - start:.0f} s "
               f"({db.stat().st_size / 2**20:.0f} MiB)")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "redline"), "serve", "--db", str(db), "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/openapi.json", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            asyncio.run(load(base, args.articles, 50, 2))  # warm up
+        with serving(db) as base:
+            load(base, jobs(args.articles, 50), 2)  # warm up
             for concurrency in args.concurrency:
-                start = time.perf_counter()
-                timings, errors = asyncio.run(load(base, args.articles, args.requests, concurrency))
-                report(timings, errors, concurrency, time.perf_counter() - start)
-        finally:
-            server.terminate()
-            server.wait(10)
-
-
-def report(timings: dict[str, list[float]], errors: int, concurrency: int, elapsed: float) -> None:
-    every = [t for ts in timings.values() for t in ts]
-    print(f"\n{len(every)} requests, concurrency {concurrency}, {len(every) / elapsed:.0f} requests/s, {errors} errors")
-    print(f"{'':16} {'n':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
-    for kind, ts in sorted(timings.items()):
-        print(f"{kind:16} {len(ts):5d} {pct(ts, .5):7.1f} {pct(ts, .95):7.1f} {max(ts) * 1000:7.1f}")
-    print(f"{'all':16} {len(every):5d} {pct(every, .5):7.1f} {pct(every, .95):7.1f} {max(every) * 1000:7.1f}")
-    print(f"95th percentile {pct(every, .95):.0f} ms (bar: < 200 ms); mean {statistics.mean(every) * 1000:.0f} ms")
+                result = load(base, jobs(args.articles, args.requests), concurrency)
+                report(result, concurrency)
+                every = result.every
+                print(f"95th percentile {pct(every, .95):.0f} ms (bar: < 200 ms); mean {statistics.mean(every) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

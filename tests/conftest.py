@@ -48,3 +48,29 @@ def example_db(tmp_path_factory) -> Path:
         rebuild(store)
     assert not report.errors, report.errors
     return path
+
+
+# -- the reliability tally: `make check-reliability` prints it --------------------------------
+RELIABILITY = {
+    "inputs tried": 0, "crashes": 0, "kills survived": 0, "data lost": 0,
+    "requests served": 0, "request errors": 0,
+}
+MUST_BE_ZERO = ("crashes", "data lost", "request errors")
+RELIABILITY_NOTES: list[str] = []  # measured figures (latencies) printed under the tally
+
+
+@pytest.fixture(scope="session")
+def tally() -> dict[str, int]:
+    """Counters the reliability tests add to; printed at the end of the run."""
+    return RELIABILITY
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not any(RELIABILITY.values()):
+        return
+    terminalreporter.section("reliability")
+    for key, value in RELIABILITY.items():
+        flag = "  <- must be 0" if key in MUST_BE_ZERO and value else ""
+        terminalreporter.write_line(f"{key:>16}: {value:,}{flag}")
+    for note in RELIABILITY_NOTES:
+        terminalreporter.write_line(note)

@@ -45,6 +45,21 @@ def test_plain_text_and_utf16(tmp_path):
     assert one(tmp_path / "b.txt").content == TEXT
 
 
+@pytest.mark.parametrize("data, text, note", [
+    ("Caf\xe9 talks in M\xfcnchen ended.".encode("latin-1"), "Caf\xe9 talks in M\xfcnchen ended.", "read as cp1252"),
+    ("Переговоры в Женеве завершились во вторник.".encode("cp1251"), "Переговоры в Женеве завершились во вторник.",
+     "read as cp1251"),
+    ("Gen\xe8ve ".encode("latin-1") + "and “Zürich”".encode("utf-8"), "Gen\xe8ve and “Zürich”", "1 byte(s) that are not UTF-8"),
+    (TEXT.encode("utf-16-le"), TEXT, "no byte-order mark"),
+    (TEXT.encode("utf-8"), TEXT, None),
+])
+def test_encodings_other_than_utf8_are_read_and_noted(tmp_path, data, text, note):
+    (tmp_path / "a.txt").write_bytes(data)
+    item = one(tmp_path / "a.txt")
+    assert item.content == text
+    assert (note is None and item.note is None) or note in item.note
+
+
 def test_gzipped_html(tmp_path):
     (tmp_path / "p.html.gz").write_bytes(gzip.compress(b"<html><body><p>Hi</p></body></html>"))
     item = one(tmp_path / "p.html.gz")
@@ -55,7 +70,6 @@ def test_gzipped_html(tmp_path):
     ("empty.txt", b"", "empty file"),
     ("blank.txt", b"  \n\t\n", "empty file"),
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text (NUL bytes)"),
-    ("latin1.txt", "Caf\xe9 in M\xfcnchen".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3)"),
     ("trunc.html.gz", gzip.compress(b"<html>" + b"x" * 5000)[:40], "truncated gzip file"),
     ("junk.html.gz", b"this is not gzip at all", "corrupt gzip data"),
 ])

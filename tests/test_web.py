@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
-from fastapi.testclient import TestClient
 
 from redline.config import Settings
 from redline.web import create_app
@@ -236,21 +236,48 @@ from redline.store import Store
 with Store(sys.argv[1], wait_seconds=10) as store:
     store.con.execute("UPDATE articles SET title = 'Changed while served' WHERE id = 'bsg-2022-07-22-meridian'")
     print("open", flush=True)
-    time.sleep(1.5)
+    time.sleep(float(sys.argv[2]))  # a writer that takes no turns (not an ingest)
 """
 
 
-def test_an_ingest_gets_the_file_while_the_app_serves(writable):
-    """The app lets go of its read connection when a writer process asks; meanwhile it answers 503."""
+@pytest.mark.parametrize("holds, busy_wait, status", [(1.5, 10.0, 200), (3.0, 0.5, 503)])
+def test_a_writer_gets_the_file_while_the_app_serves(example_db, tmp_path, holds, busy_wait, status):
+    """The app lets go of its read connection when a writer process asks; requests then wait
+    for their turn, and answer 503 with Retry-After only after `busy_wait_seconds`."""
     import subprocess
 
-    client, db = writable
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(example_db, db)
+    client = TestClient(create_app(db, Settings(db=str(db), busy_wait_seconds=busy_wait)))
     assert client.get("/api/articles").status_code == 200  # the app now holds the file
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(holds)], stdout=subprocess.PIPE, text=True)
     try:
         assert writer.stdout.readline().strip() == "open"  # it got the file although the app had it
-        busy = client.get("/api/articles")
-        assert busy.status_code == 503 and busy.headers["retry-after"]
+        waited = client.get("/api/articles/bsg-2022-07-22-meridian")
+        assert waited.status_code == status
+        if status == 503:
+            assert waited.headers["retry-after"]
+        else:
+            assert waited.json()["title"] == "Changed while served"  # served right after the writer
     finally:
         assert writer.wait(20) == 0
-    assert client.get("/api/articles/bsg-2022-07-22-meridian").json()["title"] == "Changed while served"
+
+
+@pytest.mark.parametrize("server", ["example_db"], indirect=True)
+def test_no_file_outside_static_over_the_wire(server):
+    """Paths sent as-is (httpx and TestClient would tidy the dots away) never reach another file."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(server)
+    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fstore.py",
+                 "/static/%2e%2e%2f%2e%2e%2fconfig.py", "/static//etc/passwd", "/static/....//....//etc/passwd",
+                 "/vendor/../../pyproject.toml", "/articles/..%2f..%2f..%2fetc%2fpasswd", "/static/%00app.js",
+                 "/static/..\\..\\store.py"]:
+        conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status in (400, 404), (path, response.status)
+        assert b"import " not in body and b"root:" not in body, path

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from redline.config import Settings
 from redline.errors import InputError
-from redline.export import DATASETS, FORMATS, export as export_dataset
+from redline.export import DATASETS, FORMATS
+from redline.export import export as export_dataset
 from redline.store import Store
 
 app = typer.Typer(
@@ -56,7 +57,7 @@ def ingest(
     rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
     workers: int = typer.Option(0, "--workers", help="Processes parsing in parallel (default: one per core)."),
-    stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored."),
+    stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored (or a stopped run left them out of date)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
@@ -116,7 +117,7 @@ def ingest(
             raise typer.Exit(130)
         finally:
             ingestor.close()
-    if stories and report.stored:
+    if stories and (report.stored or _stories_stale(settings)):
         _rebuild_stories(settings, quiet)
     if not quiet:
         for note in report.notes:
@@ -127,6 +128,12 @@ def ingest(
         )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _stories_stale(settings: Settings) -> bool:
+    """A run stopped between storing articles and the stories stage left them out of date."""
+    with Store(settings.db) as store:
+        return store.stage_stale("stories")
 
 
 def _rebuild_stories(settings: Settings, quiet: bool) -> None:

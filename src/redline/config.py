@@ -19,6 +19,11 @@ class Settings:
     max_file_bytes: int = 50 * 1024 * 1024
     # ... and compressed files whose content would decompress to more than this.
     max_decompressed_bytes: int = 100 * 1024 * 1024
+    # Refuse an HTML page longer than this (characters): extraction time grows with the page.
+    max_html_chars: int = 10_000_000
+    # Refuse an article whose text is longer than this (characters): parsing takes about 5 s
+    # and 0.5 GiB per 100,000. spaCy's own limit (1,000,000) caps it.
+    max_article_chars: int = 300_000
     # A short non-sentence line repeated in this many articles of one outlet is furniture.
     outlet_repeat_min_articles: int = 3
     # Languages the English-only stages (NLP, actors, quotes, events) accept.
@@ -31,6 +36,8 @@ class Settings:
     api_token: str | None = None
     # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).
     watch_rules: str | None = None
+    # How long a web request waits for its turn at a file being written before answering 503.
+    busy_wait_seconds: float = 10.0
     # Largest request body the web app accepts (bytes).
     max_request_bytes: int = 5 * 1024 * 1024
 

@@ -20,7 +20,6 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.store import Sentence
 
-
 # "WASHINGTON (Reuters) -", "MOSCOW/KYIV, March 3 (AP) —": the dateline opening a paragraph.
 DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,40}\)\s*[-–—]+")
 
@@ -33,12 +32,13 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
     re-checks the whole Doc on every call, which made long articles quadratic."""
     if len(doc) < 2:
         return doc
+    text = doc.text  # built anew from the tokens on each access
     starts = numpy.zeros((len(doc), 1), dtype="int64")  # 1: starts one, -1: does not, 0: the parser decides
     for i in [0] + [t.i + 1 for t in doc[:-1] if "\n" in t.text or "\n" in t.whitespace_]:
         if i >= len(doc) or doc[i].is_space:
             continue
         starts[i, 0] = 1
-        m = DATELINE.match(doc.text, doc[i].idx)
+        m = DATELINE.match(text, doc[i].idx)
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand") if m else None
         if span is not None:
             starts[span.start + 1:min(span.end + 1, len(doc)), 0] = -1

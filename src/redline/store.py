@@ -197,6 +197,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE happening_events (happening_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL);
         """,
     ),
+    (
+        5,
+        # Whole-corpus stages (stories, search index) record the articles they were built from,
+        # so that a run killed between ingest and those stages is completed by the next run.
+        """
+        CREATE TABLE stage_runs (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, finished_at TIMESTAMP);
+        """,
+    ),
 ]
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
@@ -267,6 +275,15 @@ def writer_waiting(path: Path) -> bool:
     return writer_marker(path).exists()
 
 
+def readers_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".readers")
+
+
+def readers_waiting(path: Path) -> bool:
+    """Has `redline serve` requests waiting for this file? (A writer then lets go between articles.)"""
+    return readers_marker(path).exists()
+
+
 def connect_for_writing(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """Open read-write; while another process holds the file (the web app reading it), leave
     a marker asking it to let go, and retry for up to `wait_seconds`."""
@@ -280,7 +297,7 @@ def connect_for_writing(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConne
                 if "lock" not in str(err).lower() or time.monotonic() > deadline:
                     raise
                 marker.touch()
-                time.sleep(0.2)
+                time.sleep(0.05)
     finally:
         marker.unlink(missing_ok=True)
 
@@ -292,9 +309,9 @@ class Store:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"{self.path}: no Redline database here (run `redline ingest` first)")
-        self.con = duckdb.connect(str(self.path), read_only=True) if read_only else \
-            connect_for_writing(self.path, wait_seconds)
-        self.con.execute("SET enable_progress_bar = false")  # it would draw over rich's bars, and into logs
+        self.read_only = read_only
+        self.wait_seconds = wait_seconds
+        self._connect()
         if not read_only:
             self.migrate()
         elif self.schema_version() < MIGRATIONS[-1][0]:
@@ -302,6 +319,28 @@ class Store:
                 f"{self.path}: database schema is version {self.schema_version()}, this Redline "
                 f"needs {MIGRATIONS[-1][0]}; open it once read-write (e.g. `redline ingest`) to migrate"
             )
+
+    def _connect(self) -> None:
+        self.con = duckdb.connect(str(self.path), read_only=True) if self.read_only else \
+            connect_for_writing(self.path, self.wait_seconds)
+        self._connected_at = time.monotonic()
+        self.con.execute("SET enable_progress_bar = false")  # it would draw over rich's bars, and into logs
+
+    def let_readers_in(self, turn_seconds: float = 2.0, write_seconds: float = 1.0) -> None:
+        """Between two transactions of a long write: if `redline serve` has requests waiting
+        for the file, and this writer has had it for `write_seconds`, close it, wait until the
+        server has opened it (up to `turn_seconds`), and take it back once the server lets go.
+        See `redline.web.Database` for the other side."""
+        if self.read_only or time.monotonic() - self._connected_at < write_seconds or not readers_waiting(self.path):
+            return
+        self.con.close()
+        deadline = time.monotonic() + turn_seconds
+        while readers_waiting(self.path):
+            if time.monotonic() > deadline:  # a marker nobody answers (the server stopped): clear it
+                readers_marker(self.path).unlink(missing_ok=True)
+                break
+            time.sleep(0.01)
+        self._connect()
 
     def close(self) -> None:
         self.con.close()
@@ -452,6 +491,21 @@ class Store:
         while batch := cur.fetchmany(5000):
             for row in batch:
                 yield dict(zip(names, row))
+
+    def articles_fingerprint(self) -> str:
+        """Changes whenever an article is stored, replaced or deleted."""
+        row = self.con.execute(
+            "SELECT count(*), max(ingested_at), bit_xor(hash(id || content_hash || metadata_hash)) FROM articles"
+        ).fetchone()
+        return "|".join(map(str, row))
+
+    def stage_done(self, stage: str, fingerprint: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO stage_runs VALUES (?, ?, now())", [stage, fingerprint])
+
+    def stage_stale(self, stage: str) -> bool:
+        """Were articles stored, replaced or deleted since `stage` last finished?"""
+        row = self.con.execute("SELECT fingerprint FROM stage_runs WHERE stage = ?", [stage]).fetchone()
+        return row is None or row[0] != self.articles_fingerprint()
 
     def actor_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT id, name FROM actors").fetchall())

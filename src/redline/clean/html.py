@@ -9,6 +9,7 @@ the page's visible lines that are not in the article, with the reason `page-furn
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -20,6 +21,8 @@ from redline.store import RemovedLine
 # trafilatura logs a warning for each page it gives up on; Redline reports those itself,
 # as one-line errors naming the file.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Only the page's own metadata for the date: no guessing from the text or the URL.
 DATE_PARAMS = {"original_date": True, "extensive_search": False}
@@ -80,6 +83,8 @@ def extract_html(
     outlet_repeated: frozenset[str] | set[str] = frozenset(),
 ) -> HtmlArticle | None:
     """The article in `html`, or None when the page holds no article text."""
+    # Control characters are parse errors in HTML, and lxml refuses them in text it is given.
+    html = CONTROL_CHARACTERS.sub(" ", html)
     doc = extract_body(html)
     if doc is None or not (doc.text or "").strip():
         return None

@@ -33,10 +33,13 @@ WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # "WASHINGTON (Sputnik) -": the wire or outlet named in a dateline.
 DATELINE_SOURCE = re.compile(r"^[A-Z][A-Z .,/'’-]{1,60}\(([^()]{2,40})\)\s*[-–—]")
 NAME_CONNECTORS = {"and", "&", "with", "of", "de", "al", "bin", "van", "von"}
-# Zero-width and other invisible format characters scraped along with the text.
+# Zero-width and other invisible format characters scraped along with the text (dropped:
+# they sit inside words), and control characters (a space: they sit between words).
 INVISIBLE = dict.fromkeys(
     c for c in range(0x2000, 0x2070) if unicodedata.category(chr(c)) == "Cf"
-) | {0xFEFF: None, 0x00AD: None}
+) | {0xFEFF: None, 0x00AD: None} | {
+    c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"
+}
 
 
 @dataclass(frozen=True)
@@ -235,8 +238,13 @@ def clean_text(
         if reason:
             reasons[i] = reason
 
-    if shape_rules:
+    # Until nothing more goes: a line's place is judged among the lines that stay, so that
+    # cleaning the cleaned text removes nothing more (the cleaner is idempotent).
+    while shape_rules:
+        removed_before = len(reasons)
         mark_by_shape(lines, reasons)
+        if len(reasons) == removed_before:
+            break
 
     kept = [i for i in range(len(lines)) if i not in reasons]
     title = None

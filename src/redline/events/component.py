@@ -194,19 +194,26 @@ class EventCoder:
                 by_token.setdefault(tok.i, m)
         published = doc._.published
         events: list[Event] = []
+        # The events of the sentence being read: a twin, or the verb a noun defers to, is in
+        # the same sentence, and looking only there keeps a long document linear.
+        sentence: list[Event] = []
         for tok in doc:
+            if tok.is_sent_start:
+                events += sentence
+                sentence = []
             table = self.rules.verbs if tok.pos_ in ("VERB", "AUX") else self.rules.nouns if tok.pos_ == "NOUN" else None
-            if table is self.rules.nouns and any(e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in events):
+            if table is self.rules.nouns and any(e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in sentence):
                 continue  # "provide aid", "asked China for assistance": the verb's event already says it
             for rule in (table or {}).get(tok.lemma_.lower(), []):
                 event = self._code(tok, rule, by_token, mentions, quotes, published)
                 if event is not None:
-                    twin = next((i for i, e in enumerate(events) if same_act(e, event)), None)
+                    twin = next((i for i, e in enumerate(sentence) if same_act(e, event)), None)
                     if twin is None:
-                        events.append(event)
-                    elif len(event.target) > len(events[twin].target):
-                        events[twin] = event  # keep the one that names more
+                        sentence.append(event)
+                    elif len(event.target) > len(sentence[twin].target):
+                        sentence[twin] = event  # keep the one that names more
                     break
+        events += sentence
         events += self._modal_requests(doc, by_token, quotes, published, events)
         events.sort(key=lambda e: e.trigger_start)
         doc._.events = events
@@ -217,12 +224,13 @@ class EventCoder:
         by the speaker of whoever "must"."""
         found = []
         kind = self.rules.types["REQUEST"]
+        coded = {e.trigger_start for e in events}
         for tok in doc:
             if tok.lower_ not in self.rules.request_modals or tok.dep_ != "aux":
                 continue
             clause = tok.head
             speech = clause.head
-            if clause.dep_ != "ccomp" or speech.lemma_ not in self.speech or any(e.trigger_start == speech.idx for e in events):
+            if clause.dep_ != "ccomp" or speech.lemma_ not in self.speech or speech.idx in coded:
                 continue
             source = self._actors_of(self._subject(speech), by_token, quotes)
             target = self._actors_of(self._subject(clause), by_token, quotes)

@@ -162,6 +162,8 @@ class Ingestor:
             return
         if rec is None:
             return
+        if raw.note:
+            self.report.notes.append(f"{raw.where}: {raw.note}")
         if rec.language and rec.language not in self.settings.english_codes:
             rec.nlp_note = f"not English ({rec.language}): English-only stages skipped"
             self.report.notes.append(f"{rec.id}: {rec.nlp_note}")
@@ -196,6 +198,9 @@ class Ingestor:
         outlet = meta.get("outlet")
         repeated = self._repeated.get(outlet, frozenset())
         title = page_date = None
+        limit = self.settings.max_html_chars if raw.is_html else self.settings.max_article_chars
+        if len(raw.content) > limit:  # refused before cleaning, which takes seconds per megabyte
+            raise InputError(raw.path, too_long(raw.content, limit, "HTML page" if raw.is_html else "article"), line=raw.line)
         if raw.is_html:
             page = extract_html(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
             if page is None:
@@ -208,6 +213,8 @@ class Ingestor:
             title = clean.title
         if not clean.text.strip():
             raise InputError(raw.path, "nothing left after removing page furniture", line=raw.line)
+        if len(clean.text) > self.settings.max_article_chars:
+            raise InputError(raw.path, too_long(clean.text, self.settings.max_article_chars, "article text"), line=raw.line)
         published, published_source = meta.get("published"), meta.get("published_source")
         if published is None and page_date:
             published, published_source = parse_date(page_date), "page"
@@ -271,6 +278,12 @@ class Ingestor:
         self.store.save_article(rec)
         self.report.stored.append(rec.id)
         self.on_progress("stored", rec.id)
+        self.store.let_readers_in()  # a web app serving this file gets a turn between articles
+
+
+def too_long(text: str, limit: int, what: str) -> str:
+    setting = "max_html_chars" if what == "HTML page" else "max_article_chars"
+    return f"{what} is {len(text):,} characters, over the limit of {limit:,} ({setting})"
 
 
 # What the NLP stages find in one article: sentences, terms, mentions, quotes, events (all picklable).

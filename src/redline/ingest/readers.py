@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import charset_normalizer
+
 from redline.config import Settings
 from redline.errors import InputError
 
 TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+STRAY_BYTE = re.compile("[\udc80-\udcff]")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -31,6 +35,7 @@ class RawArticle:
     is_html: bool
     meta: dict = field(default_factory=dict)  # metadata the record itself carries (jsonl)
     line: int | None = None                  # line of a .jsonl file
+    note: str | None = None                  # how the bytes were read, when not plain UTF-8
 
     @property
     def where(self) -> str:
@@ -96,27 +101,66 @@ def read_bytes(path: Path, settings: Settings) -> bytes:
     return out
 
 
-def decode(data: bytes, path: Path, html: bool = False) -> str:
-    """Text of a file: UTF-8 (BOM allowed), UTF-16 with a BOM, or an HTML page's declared charset."""
+# Legacy encodings tried when a file is not UTF-8. Windows-1252 first: it is what the web
+# means by "Latin-1", and it wins ties with Windows-1250, which reads the same bytes for most text.
+LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "cp1250", "iso8859_7", "cp1256", "cp1255"]
+MIN_NUL_SHARE_UTF16 = 0.9
+
+
+def decode(data: bytes, path: Path, html: bool = False) -> tuple[str, str | None]:
+    """Text of a file, and a note when it was not plain UTF-8.
+
+    UTF-8 (BOM allowed); UTF-16 with or without a BOM; an HTML page's declared charset;
+    UTF-8 with stray Windows-1252 bytes (pasted-together text); else a single-byte legacy
+    encoding chosen by charset-normalizer among `LEGACY_ENCODINGS`, noted as a guess.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError as err:
             raise InputError(path, f"invalid UTF-16 ({err.reason} at byte {err.start})") from None
     if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file, not text (NUL bytes)")
+        return decode_utf16_without_bom(data, path), "no byte-order mark: read as UTF-16"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
-        declared = META_CHARSET.search(data[:4096]) if html else None
-        if declared:
-            try:
-                return data.decode(declared.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
-                pass
+        first_bad = err.start
+    declared = META_CHARSET.search(data[:4096]) if html else None
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii")), None
+        except (LookupError, UnicodeDecodeError):
+            pass
+    escaped = data.decode("utf-8-sig", errors="surrogateescape")  # each refused byte -> U+DC80..U+DCFF
+    stray = len(STRAY_BYTE.findall(escaped))
+    if len(UTF8_MULTIBYTE.findall(data)) >= stray:
+        # Mostly UTF-8 with a few bytes of another encoding: text pasted together from two sources.
+        text = STRAY_BYTE.sub(lambda m: bytes([ord(m[0]) - 0xDC00]).decode("cp1252", errors="replace"), escaped)
+        return text, f"mixed encodings: {stray} byte(s) that are not UTF-8 read as Windows-1252"
+    guesses = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS)
+    if not guesses:
         raise InputError(
-            path, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); re-encode the file as UTF-8"
-        ) from None
+            path, f"not valid UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}) and no known "
+            "encoding fits; re-encode the file as UTF-8"
+        )
+    least_chaos = min(g.chaos for g in guesses)
+    best = min((g for g in guesses if g.chaos == least_chaos), key=lambda g: LEGACY_ENCODINGS.index(g.encoding))
+    text = str(best)
+    # charset-normalizer keeps one of several encodings that read the bytes alike: name the commonest.
+    encoding = next((e for e in LEGACY_ENCODINGS if data.decode(e, errors="replace") == text), best.encoding)
+    return text, f"not UTF-8: read as {encoding} (a guess; re-encode the file as UTF-8 to be sure)"
+
+
+def decode_utf16_without_bom(data: bytes, path: Path) -> str:
+    """Text with NUL bytes is UTF-16 when they fill every other byte (mostly ASCII text); else binary."""
+    even, odd = data[0::2], data[1::2]
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if len(data) % 2 == 0 and zeros and zeros.count(0) / len(zeros) >= MIN_NUL_SHARE_UTF16:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                break
+    raise InputError(path, "binary file, not text (NUL bytes)")
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputError]:
@@ -124,13 +168,16 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputErro
     fmt = input_format(path)
     try:
         data = read_bytes(path, settings)
+        text, note = decode(data, path, html=fmt == "html")
         if fmt == "jsonl":
-            yield from read_jsonl(path, decode(data, path))
+            for item in read_jsonl(path, text):
+                if isinstance(item, RawArticle):
+                    item.note = note
+                yield item
             return
-        text = decode(data, path, html=fmt == "html")
         if not text.strip():
             raise InputError(path, "empty file")
-        yield RawArticle(article_id_for(path), path, fmt, text, is_html=fmt == "html")
+        yield RawArticle(article_id_for(path), path, fmt, text, is_html=fmt == "html", note=note)
     except InputError as err:
         yield err
     except OSError as err:

@@ -178,7 +178,9 @@ def rebuild(store, on_progress: Callable[[str], None] = lambda stage: None) -> S
     rebuild the search index, which covers the happenings this stage writes."""
     from redline.search import rebuild_index
 
+    built_from = store.articles_fingerprint()
     result = build_stories(lambda: stored_articles(store), store.story_events, store.actor_names(), on_progress)
     store.save_stories(result)
     rebuild_index(store.con)
+    store.stage_done("stories", built_from)
     return result

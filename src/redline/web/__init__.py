@@ -1,9 +1,8 @@
 """`redline serve`: web pages and a JSON API over a Redline database (FastAPI + Jinja2).
 
 Database access: DuckDB lets one process write a file, or any number read it, not both. The
-server keeps no connection open: each request opens the file read-only and closes it, so a
-`redline ingest` in another process can take the write lock between requests; while it holds
-it, requests answer 503 with Retry-After. Uploads (with the token) write through the same
+app and a `redline ingest` in another process take turns at the file (see `Database`), so
+pages are served while an ingest runs. Uploads (with the token) write through the same
 process, serialised by a lock, and rebuild stories and the search index before answering.
 
 Everything shown comes from the database, which holds untrusted text: templates autoescape,
@@ -30,11 +29,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline.config import Settings
-from redline.store import Store, writer_waiting
+from redline.store import Store, readers_marker, writer_waiting
 from redline.web import data
 
 HERE = Path(__file__).parent
@@ -89,19 +88,30 @@ class NewArticle(BaseModel):
 
 
 class Database:
-    """One read-only connection shared by all requests (a cursor each), released when idle.
+    """One read-only connection shared by all requests (a cursor each), handed to writers in turns.
 
-    Opening a DuckDB file costs tens of milliseconds, too much per request; holding it open
-    for good would lock every `redline ingest` out. So the connection is closed after
-    `idle_seconds` without a request, and at once when a writer asks for the file (a
-    `FILE.writer` marker that `Store` leaves while it waits for the lock); requests then get
-    503 with Retry-After until the writer is done. Uploads through the app write in-process,
-    once no request is reading.
+    DuckDB lets one process write a file, or any number read it, not both. Opening the file
+    costs tens of milliseconds, too much per request; holding it for good would lock every
+    `redline ingest` out. So the two sides take turns, each leaving a marker file:
+
+    - a writer waiting for the file leaves `FILE.writer` (see `store.connect_for_writing`):
+      the app admits no new request, closes the connection once the running ones are done,
+      and those that arrive meanwhile wait;
+    - requests waiting for the file leave `FILE.readers`: `redline ingest` lets go between two
+      articles (`Store.let_readers_in`), the app opens the file, serves every request that
+      waited, and lets go again when the writer asks.
+
+    So reads are served during an ingest, each delayed by at most about one article's write.
+    A request answers 503 with Retry-After only after `busy_wait_seconds` without a turn
+    (a writer that does not take turns, such as a long stories rebuild). The connection is
+    also closed after `idle_seconds` without a request. Uploads through the app write
+    in-process, once no request is reading.
     """
 
-    def __init__(self, path: str | Path, idle_seconds: float = 1.0):
+    def __init__(self, path: str | Path, idle_seconds: float = 1.0, busy_wait_seconds: float = 10.0):
         self.path = Path(path)
         self.idle_seconds = idle_seconds
+        self.busy_wait_seconds = busy_wait_seconds
         self.changed = threading.Condition()
         self._store: Store | None = None
         self._readers = 0
@@ -117,29 +127,45 @@ class Database:
 
     def _release_when_idle(self) -> None:
         while True:
-            time.sleep(min(0.25, self.idle_seconds))
+            time.sleep(0.05)
             with self.changed:
                 idle = time.monotonic() - self._last_used > self.idle_seconds
                 if self._store is not None and self._readers == 0 and (idle or writer_waiting(self.path)):
                     self._store.close()
                     self._store = None
+                    self.changed.notify_all()
+
+    def _admit(self) -> Store:
+        """Wait for a turn at the file (the lock held); 503 after `busy_wait_seconds`."""
+        deadline = time.monotonic() + self.busy_wait_seconds
+        waited = False  # a request that waited for a writer's turn to end is served in the next turn
+        marker = readers_marker(self.path)
+        while True:
+            if self._store is not None and (waited or not writer_waiting(self.path)):
+                return self._store
+            if self._store is None:
+                try:
+                    self._store = Store(self.path, read_only=True)
+                    marker.unlink(missing_ok=True)
+                    self.changed.notify_all()
+                    return self._store
+                except FileNotFoundError as e:
+                    raise HTTPException(503, str(e)) from None
+                except duckdb.IOException:
+                    marker.touch()  # a writer has the file: ask for a turn
+            waited = True
+            if time.monotonic() > deadline:
+                marker.unlink(missing_ok=True)  # requests still waiting leave it again
+                raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
+                                    headers={"Retry-After": "2"})
+            self.changed.wait(0.02)
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.changed:
-            busy = HTTPException(503, "the database is being written (an ingest is running); retry shortly",
-                                 headers={"Retry-After": "2"})
-            if writer_waiting(self.path):
-                raise busy
-            if self._store is None:
-                try:
-                    self._store = Store(self.path, read_only=True)
-                except FileNotFoundError as e:
-                    raise HTTPException(503, str(e)) from None
-                except duckdb.IOException:
-                    raise busy from None
+            store = self._admit()
             self._readers += 1
-            cursor = self._store.con.cursor()
+            cursor = store.con.cursor()
         try:
             yield cursor
         finally:
@@ -169,7 +195,7 @@ class Database:
 
 def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = Database(db)
+    database = Database(db, busy_wait_seconds=settings.busy_wait_seconds)
     # No /docs: Swagger UI loads its scripts from a CDN, which an offline laptop has not got.
     app = FastAPI(title="Redline", version="0.1.0", docs_url=None, redoc_url=None, responses=ERRORS,
                   description="Who did what to whom, from news text, with the evidence sentence for each.")
