@@ -35,6 +35,36 @@ def shared() -> Path:
     return SHARED
 
 
+def copied_corpus(folder: Path, copies: int) -> Path:
+    """The example texts copied `copies` times, each copy with a sentence of its own (so that
+    dedup keeps them apart): a corpus big enough to kill or interrupt mid-run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for copy in range(copies):
+        for src in sorted((EXAMPLES / "corpus" / "txt").glob("*.txt")):
+            (folder / f"{src.stem}-copy{copy}.txt").write_text(
+                src.read_text(encoding="utf-8") + f"\nThis is copy number {copy} of the story, the editors said.\n",
+                encoding="utf-8")
+    return folder
+
+
+# Whole-corpus tables, rebuilt by the stories stage in one transaction.
+CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
+
+
+def contents(db) -> dict[str, list[tuple]]:
+    """Every stored row, per table, in a fixed order (the ingest time left out): two runs that
+    should agree are compared with this."""
+    from redline.store import ARTICLE_CHILD_TABLES, Store
+
+    with Store(db, read_only=True) as store:
+        out = {"articles": store.con.execute("SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY ALL").fetchall()}
+        for table in ARTICLE_CHILD_TABLES + CORPUS_TABLES:
+            out[table] = store.con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        out["_columns"] = {t: [d[0] for d in store.con.execute(f"SELECT * FROM {t} LIMIT 0").description]
+                           for t in ARTICLE_CHILD_TABLES}
+    return out
+
+
 @pytest.fixture(scope="session")
 def example_db(tmp_path_factory) -> Path:
     """The bundled example corpus, ingested once (with its stories) for the read-only tests."""

@@ -12,26 +12,13 @@ from collections import defaultdict
 import pytest
 
 from redline.store import ARTICLE_CHILD_TABLES, Store
-from tests.conftest import EXAMPLES
+from tests.conftest import contents, copied_corpus
 
 pytestmark = pytest.mark.reliability
 
-# Whole-corpus tables, rebuilt by the stories stage in one transaction.
-CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The example texts, copied with small edits into enough articles to kill mid-run."""
-    root = tmp_path_factory.mktemp("crash-corpus")
-    sources = sorted((EXAMPLES / "corpus" / "txt").glob("*.txt"))
-    for copy in range(24):
-        for src in sources:
-            text = src.read_text(encoding="utf-8")
-            (root / f"{src.stem}-copy{copy}.txt").write_text(
-                text + f"\nThis is copy number {copy} of the story, the editors said.\n", encoding="utf-8"
-            )
-    return root
+    return copied_corpus(tmp_path_factory.mktemp("crash-corpus"), 24)
 
 
 @pytest.fixture(scope="module")
@@ -43,17 +30,6 @@ def reference(corpus, tmp_path_factory):
 
 def ingest_cmd(corpus, db, workers):
     return [sys.executable, "-m", "redline", "ingest", str(corpus), "--db", str(db), "--quiet", "--workers", str(workers)]
-
-
-def contents(db) -> dict[str, list[tuple]]:
-    """Every stored row, per table, in a fixed order (the ingest time left out)."""
-    with Store(db, read_only=True) as store:
-        out = {"articles": store.con.execute("SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY ALL").fetchall()}
-        for table in ARTICLE_CHILD_TABLES + CORPUS_TABLES:
-            out[table] = store.con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-        out["_columns"] = {t: [d[0] for d in store.con.execute(f"SELECT * FROM {t} LIMIT 0").description]
-                           for t in ARTICLE_CHILD_TABLES}
-    return out
 
 
 def by_article(rows: dict, table: str) -> dict[str, list]:

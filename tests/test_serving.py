@@ -14,7 +14,7 @@ import pytest
 
 from bench.loadclient import load, serving, summary
 from redline.store import Store
-from tests.conftest import EXAMPLES, RELIABILITY_NOTES
+from tests.conftest import RELIABILITY_NOTES, copied_corpus
 
 pytestmark = pytest.mark.reliability
 
@@ -57,11 +57,7 @@ def test_load_is_served_without_errors(served_copy, tally):
 def test_pages_are_served_while_an_ingest_writes(served_copy, tmp_path, tally):
     """Requests keep getting answers (no 503, no error) while `redline ingest` writes the file,
     and they see the articles arrive."""
-    corpus = tmp_path / "more"
-    corpus.mkdir()
-    for copy, src in itertools.product(range(4), sorted((EXAMPLES / "corpus" / "txt").glob("*.txt"))):
-        (corpus / f"{src.stem}-again{copy}.txt").write_text(
-            src.read_text(encoding="utf-8") + f"\nEditors added note {copy} to this copy.\n", encoding="utf-8")
+    corpus = copied_corpus(tmp_path / "more", 4)
     expected = len(list(corpus.iterdir()))
     counts, errors, served = [], [], 0
     with serving(served_copy) as base:

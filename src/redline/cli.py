@@ -56,7 +56,11 @@ def ingest(
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),
-    workers: int = typer.Option(0, "--workers", help="Processes parsing in parallel (default: one per core)."),
+    workers: int = typer.Option(0, "--workers", help="Processes parsing in parallel (default: one per core); with --engine dask, the LocalCluster's workers."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (the map stage on a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", help="With --engine dask: keep the Parquet partitions in this folder."),
+    load: bool = typer.Option(True, "--load/--no-load", help="With --engine dask: load the partitions into the database (or only write them)."),
     stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored (or a stopped run left them out of date)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
@@ -107,9 +111,19 @@ def ingest(
         elif event == "error":
             progress.console.print(f"error: {detail}", markup=False)
 
+    if engine not in ("local", "dask"):
+        err.print(f"error: --engine {engine}: expected local or dask", markup=False)
+        raise typer.Exit(2)
     with store, progress:
-        ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
-                            workers=workers or os.cpu_count() or 1)
+        if engine == "dask":
+            from redline.ingest.distributed import DaskIngest
+
+            ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
+                                  workers=workers or os.cpu_count() or 1, parquet=parquet, load=load, force=force,
+                                  on_progress=on_progress)
+        else:
+            ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
+                                workers=workers or os.cpu_count() or 1)
         try:
             report = ingestor.run(paths)
         except KeyboardInterrupt:

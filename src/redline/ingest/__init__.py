@@ -61,6 +61,7 @@ class Ingestor:
         on_progress: Callable[[str, str], None] | None = None,
         workers: int = 1,
         batch_size: int = NLP_BATCH,
+        outlet_repeated: dict[str, frozenset[str]] | None = None,
     ):
         self.store = store
         self.settings = settings or Settings()
@@ -71,7 +72,9 @@ class Ingestor:
         self.report = IngestReport()
         self._pending: list[tuple[ArticleRecord, str]] = []  # English articles awaiting NLP
         self._ids_this_run: dict[str, str] = {}
-        self._repeated: dict[str, frozenset[str]] = {}
+        # Each outlet's repeated short lines; found by `run` unless given (a partition of a
+        # distributed run gets those of the whole corpus).
+        self._repeated: dict[str, frozenset[str]] | None = outlet_repeated
         self._pipeline_key = (self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files))
         self.workers = max(1, workers)
         self.batch_size = batch_size
@@ -84,7 +87,8 @@ class Ingestor:
         for error in self.manifest.errors + errors:
             self._error(error)
         self.on_progress("files", str(len(files)))
-        self._find_outlet_furniture(files)
+        if self._repeated is None:
+            self._repeated = self.find_outlet_furniture(files)
         for path in files:
             for item in read_file(path, self.settings):
                 if isinstance(item, InputError):
@@ -122,7 +126,7 @@ class Ingestor:
         return meta
 
     # -- outlet furniture ----------------------------------------------------------------------
-    def _find_outlet_furniture(self, files: list[Path]) -> None:
+    def find_outlet_furniture(self, files: list[Path]) -> dict[str, frozenset[str]]:
         """Short lines that several plain-text articles of one outlet share (stored ones included).
 
         A first pass over the plain-text inputs (cheap next to parsing) so that the first
@@ -144,11 +148,13 @@ class Ingestor:
                         if key := short_line_key(line):
                             seen[outlet][key].add(article_id)
         need = self.settings.outlet_repeat_min_articles
+        repeated = {}
         for outlet, lines in seen.items():
             stored = self.store.outlet_line_articles(outlet, set(lines))
-            self._repeated[outlet] = frozenset(
+            repeated[outlet] = frozenset(
                 key for key, ids in lines.items() if len(ids | stored.get(key, set())) >= need
             )
+        return repeated
 
     # -- one article -------------------------------------------------------------------------
     def _process(self, raw: RawArticle) -> None:
