@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -50,7 +51,9 @@ def _open(settings: Settings, read_only: bool = True) -> Store:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .htm, .jsonl, optionally .gz)."),
+    paths: list[Path] = typer.Argument(None, help="Files or folders (.txt, .html, .htm, .jsonl, optionally .gz)."),
+    feed: list[str] = typer.Option([], "--feed", help="An RSS or Atom feed (URL or file) whose linked pages to fetch and ingest; repeatable."),
+    every: Optional[str] = typer.Option(None, "--every", help="With --feed: poll again at this interval (30s, 10m, 2h) until Ctrl-C."),
     manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV or JSONL metadata: id,file,outlet,url,published,language."),
     furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like data/furniture.yaml)."),
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
@@ -68,6 +71,7 @@ def ingest(
 ) -> None:
     """Read articles, strip page furniture, parse, and store them (re-running is safe)."""
     from redline.ingest import Ingestor
+    from redline.ingest.feeds import Fetcher, feed_articles, parse_every
     from redline.ingest.manifest import Manifest
 
     settings = _settings(config, db)
@@ -91,55 +95,83 @@ def ingest(
     except InputError as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(2)
-    store = _open(settings, read_only=False)
-    progress = Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-        TextColumn("{task.fields[stored]} stored"), TimeElapsedColumn(),
-        console=err, disable=quiet, transient=False,
-    )
-    task = progress.add_task("ingest", total=None, stored=0)
-    counts = Counter()
-
-    def on_progress(event: str, detail: str) -> None:
-        if event == "files":
-            progress.update(task, total=int(detail))
-        elif event == "file-done":
-            progress.advance(task)
-        elif event == "stored":
-            counts["stored"] += 1
-            progress.update(task, stored=counts["stored"])
-        elif event == "error":
-            progress.console.print(f"error: {detail}", markup=False)
-
     if engine not in ("local", "dask"):
         err.print(f"error: --engine {engine}: expected local or dask", markup=False)
         raise typer.Exit(2)
-    with store, progress:
-        if engine == "dask":
-            from redline.ingest.distributed import DaskIngest
+    if bool(paths) == bool(feed) or (feed and engine == "dask") or (every and not feed):
+        err.print("error: give files or folders, or --feed (with --every to keep polling; the local engine)", markup=False)
+        raise typer.Exit(2)
+    try:
+        interval = parse_every(every) if every else None
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
 
-            ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
-                                  workers=workers or os.cpu_count() or 1, parquet=parquet, load=load, force=force,
-                                  on_progress=on_progress)
-        else:
-            ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
-                                workers=workers or os.cpu_count() or 1)
-        try:
-            report = ingestor.run(paths)
-        except KeyboardInterrupt:
-            err.print("interrupted: what was stored is complete; run the same command again to finish.")
-            raise typer.Exit(130)
-        finally:
-            ingestor.close()
-    if stories and (report.stored or _stories_stale(settings)):
-        _rebuild_stories(settings, quiet)
-    if not quiet:
-        for note in report.notes:
-            out.print(f"note: {note}", markup=False)
-        out.print(
-            f"{len(report.stored)} stored, {len(report.unchanged)} already stored, "
-            f"{len(report.errors)} error(s) -> {settings.db}"
+    def run_once():
+        store = _open(settings, read_only=False)
+        progress = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            TextColumn("{task.fields[stored]} stored"), TimeElapsedColumn(),
+            console=err, disable=quiet, transient=False,
         )
+        task = progress.add_task("ingest", total=None, stored=0)
+        counts = Counter()
+
+        def on_progress(event: str, detail: str) -> None:
+            if event == "files":
+                progress.update(task, total=int(detail))
+            elif event == "file-done":
+                progress.advance(task)
+            elif event == "stored":
+                counts["stored"] += 1
+                progress.update(task, stored=counts["stored"])
+            elif event == "error":
+                progress.console.print(f"error: {detail}", markup=False)
+
+        with store, progress:
+            if engine == "dask":
+                from redline.ingest.distributed import DaskIngest
+
+                ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
+                                      workers=workers or os.cpu_count() or 1, parquet=parquet, load=load, force=force,
+                                      on_progress=on_progress)
+            else:
+                ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
+                                    workers=workers or os.cpu_count() or 1)
+            try:
+                if feed:
+                    fetcher = Fetcher(settings)
+                    try:
+                        report = ingestor.run_articles(feed_articles(feed, fetcher, store, force=force))
+                    finally:
+                        fetcher.close()
+                else:
+                    report = ingestor.run(paths)
+            except KeyboardInterrupt:
+                err.print("interrupted: what was stored is complete; run the same command again to finish.")
+                raise typer.Exit(130)
+            finally:
+                ingestor.close()
+        if stories and (report.stored or _stories_stale(settings)):
+            _rebuild_stories(settings, quiet)
+        if not quiet:
+            for note in report.notes:
+                out.print(f"note: {note}", markup=False)
+            out.print(
+                f"{len(report.stored)} stored, {len(report.unchanged)} already stored, "
+                f"{len(report.errors)} error(s) -> {settings.db}"
+            )
+        return report
+
+    report = run_once()
+    while interval is not None:
+        try:
+            if not quiet:
+                err.print(f"next poll in {every} (Ctrl-C stops)")
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            raise typer.Exit(0)
+        report = run_once()
     if report.failed:
         raise typer.Exit(1)
 

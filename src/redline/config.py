@@ -36,6 +36,14 @@ class Settings:
     api_token: str | None = None
     # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).
     watch_rules: str | None = None
+    # Fetching feeds and their pages (`redline ingest --feed`): the User-Agent (put your contact
+    # in it), time-out per request, retries after a time-out or a 429/5xx answer (waiting
+    # fetch_backoff_seconds, then twice that, ...), and the least time between two requests to one host.
+    fetch_user_agent: str | None = None
+    fetch_timeout_seconds: float = 10.0
+    fetch_retries: int = 3
+    fetch_backoff_seconds: float = 1.0
+    fetch_host_interval_seconds: float = 1.0
     # How long a web request waits for its turn at a file being written before answering 503.
     busy_wait_seconds: float = 10.0
     # Largest request body the web app accepts (bytes).

@@ -22,7 +22,7 @@ from redline.clean.html import extract_html
 from redline.config import Settings
 from redline.errors import InputError
 from redline.ingest.manifest import Manifest, parse_date
-from redline.ingest.readers import RawArticle, discover, read_file
+from redline.ingest.readers import RECORD_FORMATS, RawArticle, discover, read_file
 from redline.language import identify
 from redline.nlp import doc_sentences, doc_terms, load_pipeline, make_docs
 from redline.store import ArticleRecord, Store
@@ -91,13 +91,25 @@ class Ingestor:
             self._repeated = self.find_outlet_furniture(files)
         for path in files:
             for item in read_file(path, self.settings):
-                if isinstance(item, InputError):
-                    self._error(item)
-                else:
-                    self._process(item)
+                self._take(item)
             self.on_progress("file-done", str(path))
         self._drain()
         return self.report
+
+    def run_articles(self, items: Iterable[RawArticle | InputError]) -> IngestReport:
+        """Ingest articles that come from elsewhere than files (a feed), through the same stages."""
+        if self._repeated is None:
+            self._repeated = {}
+        for item in items:
+            self._take(item)
+        self._drain()
+        return self.report
+
+    def _take(self, item: RawArticle | InputError) -> None:
+        if isinstance(item, InputError):
+            self._error(item)
+        else:
+            self._process(item)
 
     def close(self) -> None:
         """Stop the worker processes (what they were parsing and is not stored is parsed again next run)."""
@@ -112,7 +124,7 @@ class Ingestor:
     # -- metadata --------------------------------------------------------------------------
     def _metadata(self, raw: RawArticle) -> dict:
         """Record metadata (jsonl) overridden by the manifest's row for this file or id."""
-        row = self.manifest.row_for(raw.path, raw.id) if raw.format != "jsonl" else self.manifest.by_id.get(raw.id, {})
+        row = self.manifest.by_id.get(raw.id, {}) if raw.format in RECORD_FORMATS else self.manifest.row_for(raw.path, raw.id)
         meta = dict(raw.meta)
         if "published" in meta and not isinstance(meta["published"], dt.date):
             try:

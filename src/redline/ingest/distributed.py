@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from redline.config import Settings
 from redline.errors import InputError
-from redline.ingest import PIPELINE_VERSION, IngestReport, Ingestor
+from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport
 from redline.ingest.manifest import Manifest
 from redline.ingest.readers import discover
 from redline.store import ARTICLE_CHILD_TABLES, Store

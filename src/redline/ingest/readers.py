@@ -20,6 +20,8 @@ from redline.config import Settings
 from redline.errors import InputError
 
 TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+# Formats whose articles are records (a manifest row applies by id, not by file).
+RECORD_FORMATS = ("jsonl", "feed")
 JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 STRAY_BYTE = re.compile("[\udc80-\udcff]")
@@ -29,8 +31,8 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNO
 @dataclass
 class RawArticle:
     id: str
-    path: Path
-    format: str            # txt | html | jsonl
+    path: Path | str       # the file, or the URL a page was fetched from
+    format: str            # txt | html | jsonl | feed
     content: str           # plain text, or HTML when `is_html`
     is_html: bool
     meta: dict = field(default_factory=dict)  # metadata the record itself carries (jsonl)
