@@ -72,6 +72,7 @@ bench: setup
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/scale.py --articles 2000
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl

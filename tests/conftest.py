@@ -47,6 +47,21 @@ def copied_corpus(folder: Path, copies: int) -> Path:
     return folder
 
 
+def ingest_command(corpus: Path, db: Path, workers: int = 1) -> list[str]:
+    """`redline ingest` as a separate process, as a user runs it."""
+    import sys
+
+    return [sys.executable, "-m", "redline", "ingest", str(corpus), "--db", str(db), "--quiet", "--workers", str(workers)]
+
+
+def one_machine_contents(corpus: Path, db: Path, workers: int = 1) -> dict[str, list[tuple]]:
+    """What an uninterrupted local ingest of `corpus` stores: the reference for other runs."""
+    import subprocess
+
+    subprocess.run(ingest_command(corpus, db, workers), check=True, timeout=900)
+    return contents(db)
+
+
 # Whole-corpus tables, rebuilt by the stories stage in one transaction.
 CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
 

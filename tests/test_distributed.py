@@ -3,8 +3,6 @@ machine, resumable from its Parquet partitions, and a worker killed mid-partitio
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -12,7 +10,7 @@ import pytest
 
 from redline.ingest.distributed import DaskIngest
 from redline.store import Store
-from tests.conftest import contents, copied_corpus
+from tests.conftest import contents, copied_corpus, one_machine_contents
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +29,7 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def reference(corpus, tmp_path_factory):
     """The same corpus ingested on one machine, one process, with the CLI."""
-    db = tmp_path_factory.mktemp("one-machine") / "one.duckdb"
-    subprocess.run([sys.executable, "-m", "redline", "ingest", str(corpus), "--db", str(db), "--quiet", "--workers", "1"],
-                   check=True, timeout=900)
-    return contents(db)
+    return one_machine_contents(corpus, tmp_path_factory.mktemp("one-machine") / "one.duckdb")
 
 
 def dask_ingest(corpus, db, cluster, parquet, **options):
@@ -68,9 +63,7 @@ def test_a_worker_killed_mid_partition_loses_nothing(cluster, tmp_path, tally):
     from distributed import Client
 
     corpus = copied_corpus(tmp_path / "corpus", 10)
-    subprocess.run([sys.executable, "-m", "redline", "ingest", str(corpus), "--db", str(tmp_path / "one.duckdb"),
-                    "--quiet", "--workers", "2"], check=True, timeout=900)
-    reference = contents(tmp_path / "one.duckdb")
+    reference = one_machine_contents(corpus, tmp_path / "one.duckdb", workers=2)
 
     with Client(cluster) as client:
         pids = list(client.run(os.getpid).values())

@@ -79,10 +79,12 @@ def test_pages_are_served_while_an_ingest_writes(served_copy, tmp_path, tally):
                         errors.append(f"{r.status_code} {url}")
                         continue
                     served += 1
-                    if kind == "api articles" and ingest.poll() is None:
+                    if kind == "count" and ingest.poll() is None:
                         counts.append(r.json()["total"])
 
-        threads = [threading.Thread(target=reader, args=(page_jobs(served_copy, 60, seed),)) for seed in range(3)]
+        # Three clients over every kind of page, and one that watches the number of articles.
+        jobs = [page_jobs(served_copy, 60, seed) for seed in range(3)] + [[("count", "/api/articles?limit=1")]]
+        threads = [threading.Thread(target=reader, args=(j,)) for j in jobs]
         for t in threads:
             t.start()
         try:

@@ -270,9 +270,20 @@ def writer_marker(path: Path) -> Path:
     return path.with_name(path.name + ".writer")
 
 
+# A side that waits touches its marker again and again; one left by a killed process goes stale.
+MARKER_FRESH_SECONDS = 1.0
+
+
+def _fresh(marker: Path) -> bool:
+    try:
+        return time.time() - marker.stat().st_mtime < MARKER_FRESH_SECONDS
+    except FileNotFoundError:
+        return False
+
+
 def writer_waiting(path: Path) -> bool:
     """Is a writer waiting for this file? (`redline serve` then lets go of it.)"""
-    return writer_marker(path).exists()
+    return _fresh(writer_marker(path))
 
 
 def readers_marker(path: Path) -> Path:
@@ -281,7 +292,7 @@ def readers_marker(path: Path) -> Path:
 
 def readers_waiting(path: Path) -> bool:
     """Has `redline serve` requests waiting for this file? (A writer then lets go between articles.)"""
-    return readers_marker(path).exists()
+    return _fresh(readers_marker(path))
 
 
 def connect_for_writing(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -335,10 +346,7 @@ class Store:
             return
         self.con.close()
         deadline = time.monotonic() + turn_seconds
-        while readers_waiting(self.path):
-            if time.monotonic() > deadline:  # a marker nobody answers (the server stopped): clear it
-                readers_marker(self.path).unlink(missing_ok=True)
-                break
+        while readers_waiting(self.path) and time.monotonic() < deadline:  # until the server has opened it
             time.sleep(0.01)
         self._connect()
 

@@ -216,9 +216,10 @@ class Ingestor:
         outlet = meta.get("outlet")
         repeated = self._repeated.get(outlet, frozenset())
         title = page_date = None
-        limit = self.settings.max_html_chars if raw.is_html else self.settings.max_article_chars
-        if len(raw.content) > limit:  # refused before cleaning, which takes seconds per megabyte
-            raise InputError(raw.path, too_long(raw.content, limit, "HTML page" if raw.is_html else "article"), line=raw.line)
+        # Refused before cleaning, which takes seconds per megabyte.
+        what, setting = ("HTML page", "max_html_chars") if raw.is_html else ("article", "max_article_chars")
+        if len(raw.content) > getattr(self.settings, setting):
+            raise InputError(raw.path, self._too_long(raw.content, what, setting), line=raw.line)
         if raw.is_html:
             page = extract_html(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
             if page is None:
@@ -232,7 +233,7 @@ class Ingestor:
         if not clean.text.strip():
             raise InputError(raw.path, "nothing left after removing page furniture", line=raw.line)
         if len(clean.text) > self.settings.max_article_chars:
-            raise InputError(raw.path, too_long(clean.text, self.settings.max_article_chars, "article text"), line=raw.line)
+            raise InputError(raw.path, self._too_long(clean.text, "article text", "max_article_chars"), line=raw.line)
         published, published_source = meta.get("published"), meta.get("published_source")
         if published is None and page_date:
             published, published_source = parse_date(page_date), "page"
@@ -270,6 +271,7 @@ class Ingestor:
         batch, self._pending = self._pending, []
         texts = [(text, rec.published) for rec, text in batch]
         if self.pool is None:
+            self.store.let_readers_in()  # parsing takes seconds: a web app serving this file may read meanwhile
             self._store_batch(batch, analyse(texts, self._pipeline_key))
             return
         self._in_flight.append((batch, self.pool.submit(analyse, texts, self._pipeline_key)))
@@ -280,6 +282,7 @@ class Ingestor:
 
     def _store_oldest(self) -> None:
         batch, future = self._in_flight.popleft()
+        self.store.let_readers_in()
         self._store_batch(batch, future.result())
 
     def _store_batch(self, batch: list[tuple[ArticleRecord, str]], findings: list[Findings]) -> None:
@@ -292,16 +295,14 @@ class Ingestor:
         while self._in_flight:
             self._store_oldest()
 
+    def _too_long(self, text: str, what: str, setting: str) -> str:
+        return f"{what} is {len(text):,} characters, over the limit of {getattr(self.settings, setting):,} ({setting})"
+
     def _save(self, rec: ArticleRecord) -> None:
         self.store.save_article(rec)
         self.report.stored.append(rec.id)
         self.on_progress("stored", rec.id)
         self.store.let_readers_in()  # a web app serving this file gets a turn between articles
-
-
-def too_long(text: str, limit: int, what: str) -> str:
-    setting = "max_html_chars" if what == "HTML page" else "max_article_chars"
-    return f"{what} is {len(text):,} characters, over the limit of {limit:,} ({setting})"
 
 
 # What the NLP stages find in one article: sentences, terms, mentions, quotes, events (all picklable).

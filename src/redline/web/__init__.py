@@ -138,12 +138,15 @@ class Database:
     def _admit(self) -> Store:
         """Wait for a turn at the file (the lock held); 503 after `busy_wait_seconds`."""
         deadline = time.monotonic() + self.busy_wait_seconds
-        waited = False  # a request that waited for a writer's turn to end is served in the next turn
+        # A request that waited while a writer had the file is served in the readers' next turn,
+        # even if the writer asks again at once; one that finds a writer waiting lets it go first.
+        waited_for_writer = False
         marker = readers_marker(self.path)
         while True:
-            if self._store is not None and (waited or not writer_waiting(self.path)):
+            writer_first = writer_waiting(self.path) and not waited_for_writer
+            if self._store is not None and not writer_first:
                 return self._store
-            if self._store is None:
+            if self._store is None and not writer_first:
                 try:
                     self._store = Store(self.path, read_only=True)
                     marker.unlink(missing_ok=True)
@@ -153,7 +156,7 @@ class Database:
                     raise HTTPException(503, str(e)) from None
                 except duckdb.IOException:
                     marker.touch()  # a writer has the file: ask for a turn
-            waited = True
+                    waited_for_writer = True
             if time.monotonic() > deadline:
                 marker.unlink(missing_ok=True)  # requests still waiting leave it again
                 raise HTTPException(503, "the database is being written (an ingest is running); retry shortly",
