@@ -15,6 +15,7 @@ from tests.conftest import contents, copied_corpus, ingest_command, one_machine_
 
 pytestmark = pytest.mark.reliability
 
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     return copied_corpus(tmp_path_factory.mktemp("crash-corpus"), 24)
