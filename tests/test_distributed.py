@@ -10,7 +10,7 @@ import pytest
 
 from redline.ingest.distributed import DaskIngest
 from redline.store import Store
-from tests.conftest import contents, copied_corpus, one_machine_contents
+from tests.conftest import EXAMPLES, contents, copied_corpus, one_machine_contents
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,16 @@ def test_dask_run_equals_the_one_machine_run(corpus, reference, cluster, tmp_pat
     # A second run over the same files finds every partition done and every article stored.
     again = dask_ingest(corpus, tmp_path / "dask.duckdb", cluster, parts)
     assert again.stored == [] and len(again.unchanged) == len(report.stored)
+
+
+def test_every_input_format_and_the_manifest_go_through_dask(example_db, cluster, tmp_path):
+    """The example corpus (text, HTML, JSONL, a French article, a manifest) as the local ingest stores it."""
+    from redline.ingest.manifest import Manifest
+
+    report = dask_ingest(EXAMPLES / "corpus", tmp_path / "ex.duckdb", cluster, tmp_path / "parts",
+                         manifest=Manifest.load(EXAMPLES / "manifest.csv"))
+    assert not report.errors
+    assert contents(tmp_path / "ex.duckdb") == contents(example_db)
 
 
 @pytest.mark.reliability
