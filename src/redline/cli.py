@@ -128,16 +128,17 @@ def ingest(
             elif event == "error":
                 progress.console.print(f"error: {detail}", markup=False)
 
+        processes = workers or os.cpu_count() or 1
         with store, progress:
             if engine == "dask":
                 from redline.ingest.distributed import DaskIngest
 
                 ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
-                                      workers=workers or os.cpu_count() or 1, parquet=parquet, load=load, force=force,
+                                      workers=processes, parquet=parquet, load=load, force=force,
                                       on_progress=on_progress)
             else:
                 ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
-                                    workers=workers or os.cpu_count() or 1)
+                                    workers=processes)
             try:
                 if feed:
                     fetcher = Fetcher(settings)

@@ -44,6 +44,16 @@ class IngestReport:
         return bool(self.errors)
 
 
+def id_used_in_this_run(path, article_id: str, earlier: str, line: int | None = None) -> InputError:
+    return InputError(path, f"article id {article_id!r} already used by {earlier} in this run", line=line)
+
+
+def id_stored_from_elsewhere(path, article_id: str, stored_path: str, line: int | None = None) -> InputError:
+    # Another file claims a stored article's id: replacing it would lose that article.
+    return InputError(path, f"article id {article_id!r} is already stored from {stored_path} with other content "
+                            "(give this file another id in the manifest, or --force to replace it)", line=line)
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -194,7 +204,7 @@ class Ingestor:
     def _check_id(self, article_id: str, raw: RawArticle) -> None:
         earlier = self._ids_this_run.setdefault(article_id, raw.where)
         if earlier != raw.where:
-            raise InputError(raw.path, f"article id {article_id!r} already used by {earlier} in this run", line=raw.line)
+            raise id_used_in_this_run(raw.path, article_id, earlier, line=raw.line)
 
     def _clean(self, raw: RawArticle, article_id: str, meta: dict) -> ArticleRecord | None:
         content_hash = sha256(raw.content)
@@ -206,13 +216,7 @@ class Ingestor:
                 self.on_progress("unchanged", article_id)
                 return None
             if stored["content_hash"] != content_hash and stored["source_path"] != str(raw.path):
-                # Another file claims a stored article's id: replacing it would lose that article.
-                raise InputError(
-                    raw.path,
-                    f"article id {article_id!r} is already stored from {stored['source_path']} "
-                    "with other content (give this file another id in the manifest, or --force to replace it)",
-                    line=raw.line,
-                )
+                raise id_stored_from_elsewhere(raw.path, article_id, stored["source_path"], line=raw.line)
         outlet = meta.get("outlet")
         repeated = self._repeated.get(outlet, frozenset())
         title = page_date = None

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from redline.config import Settings
 from redline.errors import InputError
-from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport
+from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport, id_stored_from_elsewhere, id_used_in_this_run
 from redline.ingest.manifest import Manifest
 from redline.ingest.readers import discover
 from redline.store import ARTICLE_CHILD_TABLES, Store
@@ -152,12 +152,11 @@ class DaskIngest:
         new = []
         for article_id, path, unchanged, stored_path, same_content in incoming:
             if article_id in self._loaded_ids:
-                self._error(InputError(path, f"article id {article_id!r} already used by {self._loaded_ids[article_id]} in this run"))
+                self._error(id_used_in_this_run(path, article_id, self._loaded_ids[article_id]))
             elif unchanged and not self.force:
                 self.report.unchanged.append(article_id)
             elif stored_path is not None and not same_content and stored_path != path and not self.force:
-                self._error(InputError(path, f"article id {article_id!r} is already stored from {stored_path} with other "
-                                             "content (give this file another id in the manifest, or --force to replace it)"))
+                self._error(id_stored_from_elsewhere(path, article_id, stored_path))
             else:
                 new.append(article_id)
             self._loaded_ids.setdefault(article_id, path)
@@ -177,7 +176,6 @@ class DaskIngest:
         self.report.stored += new
         for article_id in new:
             self.on_progress("stored", article_id)
-
 
     def close(self) -> None:
         """Nothing to stop here: the cluster is closed when `run` ends."""

@@ -47,9 +47,8 @@ class Fetcher:
     """An HTTP client that is polite to the sites it reads (see the module's docstring)."""
 
     settings: Settings = field(default_factory=Settings)
-    sleep: callable = time.sleep  # what waits; the tests keep the real one
     _client: httpx.Client | None = None
-    _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -93,7 +92,7 @@ class Fetcher:
                 if status not in RETRY_STATUSES:
                     raise FetchError(problem)
             if attempt + 1 < attempts:
-                self.sleep(retry_after if retry_after is not None else self.settings.fetch_backoff_seconds * 2 ** attempt)
+                time.sleep(retry_after if retry_after is not None else self.settings.fetch_backoff_seconds * 2 ** attempt)
         raise FetchError(f"{problem} (after {attempts} attempts)")
 
     def _request(self, url: str) -> tuple[int, bytes, float | None]:
@@ -113,7 +112,7 @@ class Fetcher:
     def _wait_for_host(self, host: str) -> None:
         since = time.monotonic() - self._last_request.get(host, float("-inf"))
         if since < self.settings.fetch_host_interval_seconds:
-            self.sleep(self.settings.fetch_host_interval_seconds - since)
+            time.sleep(self.settings.fetch_host_interval_seconds - since)
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -158,18 +157,8 @@ def entry_date(entry) -> dt.date | None:
     return dt.datetime.fromtimestamp(calendar.timegm(when), dt.timezone.utc).date() if when else None
 
 
-@dataclass
-class FeedPoll:
-    """What one poll saw, besides what the ingest report says."""
-    entries: int = 0
-    already_stored: int = 0
-    fetched: int = 0
-
-
-def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: bool = False,
-                  poll: FeedPoll | None = None) -> Iterator[RawArticle | InputError]:
+def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: bool = False) -> Iterator[RawArticle | InputError]:
     """The new entries of `sources` as HTML articles (or the error that stops each)."""
-    poll = poll or FeedPoll()
     for source in sources:
         try:
             feed = read_feed(source, fetcher)
@@ -178,14 +167,12 @@ def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: boo
             continue
         outlet = " ".join((feed.feed.get("title") or urlsplit(source).netloc or Path(source).stem).split())
         for entry in feed.entries:
-            poll.entries += 1
             link = (entry.get("link") or "").strip()
             if not link:
                 yield InputError(source, f"entry {entry.get('title', '?')!r} has no link")
                 continue
             article_id = article_id_for_url(link)
             if not force and store.article_identity(article_id):
-                poll.already_stored += 1
                 continue
             try:
                 html, _ = decode(fetcher.get(link), Path(link), html=True)
@@ -195,7 +182,6 @@ def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: boo
             except InputError as err:
                 yield InputError(link, err.problem)
                 continue
-            poll.fetched += 1
             meta = {"url": link, "outlet": outlet, "title": entry.get("title")}
             if published := entry_date(entry):
                 meta["published"] = published
