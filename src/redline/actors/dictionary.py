@@ -257,7 +257,7 @@ def add_country_facts(d: ActorDictionary) -> None:
 def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
     d = ActorDictionary()
     add_country_facts(d)
-    for name in ("countries.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
+    for name in ("countries.yaml", "organisations.yaml", "people.yaml", "leaders.yaml", "roles.yaml"):
         d.add_file(shipped(name))
     for path in extra:
         try:

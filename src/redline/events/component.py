@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
-from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary
+from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
 from redline.events.dates import resolve
 from redline.events.places import Place, city_index, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
@@ -50,6 +50,7 @@ MODALS_HYPOTHETICAL = {"could", "might", "may", "would", "should", "can"}
 MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "port", "capital", "state"}
 FIRST_PERSON = {"we", "us", "our", "i"}
 # Deaths these words explain were no attack ("killed in a helicopter crash").
 ACCIDENT_WORDS = {"crash", "accident", "collision", "earthquake", "flood", "storm", "avalanche", "landslide",
@@ -59,6 +60,8 @@ SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "a
                 "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
 # Material acts whose target, when no actor is named, is the country where they happen.
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
+# Acts that, with no target named and one country in the sentence, are done to that country.
+DOMESTIC_TYPES = {"COERCE", "CONCEDE", "MOBILIZE"}
 # Verbal acts whose target is often named in the clause they govern.
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
@@ -260,9 +263,11 @@ class EventCoder:
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
+        where = self._place(tok, sent, rule)
+        if not source or not target:
+            source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
-        where = self._place(tok, sent, rule) if unnamed_attack else None
         if unnamed_attack and where is not None and where.country and len(where.country) == 3:
             # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
             # there; coded as that country's unidentified armed force (CAMEO's UAF).
@@ -277,12 +282,10 @@ class EventCoder:
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
         when = self._date(tok, sent, published, future=modality == "future")
-        if not unnamed_attack:
-            where = self._place(tok, sent, rule)
         kind = self.rules.types[rule.event_type]
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
-        target = self._implicit_target(rule, source, target, where)
+        target = self._implicit_target(rule, source, target, where, sent, by_token)
         if rule.requires_target and not target:
             return None
         mode = rule.mode or self._mode(tok, kind.modes)
@@ -305,7 +308,11 @@ class EventCoder:
         children = list(tok.children)
         if rule.active_only and any(c.dep_ in ("auxpass", "nsubjpass", "agent") for c in children):
             return False
-        if rule.particle:
+        if rule.particle and rule.nominal:
+            # "went on strike", "remained on alert": the noun is the state its subject is in
+            if not (tok.dep_ == "pobj" and tok.head.lower_ == rule.particle):
+                return False
+        elif rule.particle:
             # "called on China", "pulled out of", "hand over": right after the verb or its object
             near = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "agent", "dative") and c.i - tok.i <= 3}
             following = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
@@ -335,7 +342,8 @@ class EventCoder:
             subject = [c for c in (tok.head.children if rule.nominal else children) if c.dep_ == "nsubj"]
             joint = any(c.lower_ in ("joint", "combined", "bilateral") for c in tok.subtree) or \
                 any(c.lower_ in ("joint", "combined") for o in objects for c in o.subtree) or \
-                any(s.conjuncts for s in subject)
+                any(s.conjuncts or any(c.conjuncts for c in s.children if c.dep_ in ("amod", "compound"))
+                    for s in subject)
             if not joint:
                 return False
         if rule.requires_future and not any(
@@ -465,6 +473,9 @@ class EventCoder:
                 # the end of two days of meetings": whoever the clause is about took part
                 subj = meeting_participants(tok)
                 source = self._actors_of(subj, by_token, quotes) if subj is not None else []
+            if not source and rule.particle and tok.head.head.pos_ in ("VERB", "AUX"):
+                # "workers went on strike", "troops remained on alert": whoever is in that state
+                source = self._actors_of(self._subject(tok.head.head), by_token, quotes)
             if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
                 # "Russia began its invasion", "stepped up attacks": the verb's subject acts
                 subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
@@ -494,26 +505,103 @@ class EventCoder:
         dedup = lambda xs: list({a.id: a for a in xs}.values())  # noqa: E731
         return dedup(source), dedup(target)
 
+    def _unnamed_groups(self, tok: Token, rule: Rule, sent: Span, where: Place | None,
+                        source: list[Actor], target: list[Actor], by_token) -> tuple[list[Actor], list[Actor]]:
+        """"Police opened fire on demonstrators", "the government accused Darfur rebels": a
+        group named only by what it is (data/roles.yaml) belongs to the country the sentence
+        is about -- where the act happens, else the other side's country (such acts are
+        mostly domestic), else the one country the sentence names. Human coders of PLOVER
+        and CAMEO code such actors the same way; with no single country it stays uncoded."""
+        source_heads, target_heads = self._argument_heads(tok, rule)
+        if not source:
+            group = self._group_of(source_heads, by_token)
+            code = group and self._context_country(sent, where, target, by_token)
+            if code:
+                source = [self._group_actor(group, code)]
+        if not target and source:
+            group = self._group_of(target_heads, by_token)
+            code = group and self._context_country(sent, where, source, by_token)
+            if code:
+                target = [a for a in [self._group_actor(group, code)] if a.id not in {s.id for s in source}]
+        return source, target
+
+    def _argument_heads(self, tok: Token, rule: Rule) -> tuple[list[Token], list[Token]]:
+        """The words that stand for the source and the target of a verbal trigger."""
+        if rule.nominal:
+            return [], []
+        children = list(tok.children)
+        subject = self._subject(tok)
+        source = [subject] if subject is not None else []
+        source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+        target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
+        target += [o for c in children if c.dep_ == "prep" and c.lower_ in (rule.target_preps or ())
+                   for o in c.children if o.dep_ == "pobj"]
+        return (target, source) if rule.swap else (source, target)
+
+    def _group_of(self, heads: list[Token], by_token) -> tuple[Token, str] | None:
+        for head in (h2 for h in heads for h2 in self._through_quantity(h)):
+            if head.pos_ != "NOUN" or head.i in by_token:
+                continue
+            sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower())
+            if sector and sector != "IGO":
+                return head, sector
+        return None
+
+    def _group_actor(self, group: tuple[Token, str], code: str) -> Actor:
+        head, sector = group
+        words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.i >= head.i - 3] + [head]
+        text = " ".join(t.text for t in words)
+        return Actor(f"group:{code}:{sector}:{slug(head.lemma_)}", f"{text} ({self.d.country_name(code)})",
+                     "organisation", code, sector, head.text)
+
+    def _context_country(self, sent: Span, where: Place | None, other: list[Actor], by_token) -> str | None:
+        if where and where.country and len(where.country) == 3:
+            return where.country
+        others = {a.country for a in other if a.country}
+        if others:
+            return others.pop() if len(others) == 1 and len(next(iter(others))) == 3 else None
+        named = self._countries_named(sent, by_token)
+        return named.pop() if len(named) == 1 and len(next(iter(named))) == 3 else None
+
+    def _countries_named(self, sent: Span, by_token) -> set[str]:
+        """Every country (or IGO) a sentence names, as an actor or a place."""
+        named = {m.actor.country for i, m in by_token.items() if sent.start <= i < sent.end and m.actor.country}
+        return named | {code for e in sent.ents if e.label_ in PLACE_LABELS
+                        for code in [self.d.country_of_word(e.text.removeprefix("the "))] if code}
+
     def _object_target(self, tok: Token, rule: Rule, source: list[Actor], by_token, quotes) -> list[Actor]:
         """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",
         "denounced Serbia's suppression": the one the act is aimed at, inside its object."""
         objects = [tok] if rule.nominal else [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        objects = [o for obj in objects for o in self._through_quantity(obj)]
         own = {a.id for a in source}
         for obj in objects:
-            for t in noun_phrase(obj, MODIFIER_LABELS):
-                if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in ("of", "for", "with", "to", "on", "against")):
+            # "a suspension of air links with Serbia": down the chain of the object's phrases
+            phrase = noun_phrase(obj, MODIFIER_LABELS)
+            phrase += [t for t in obj.subtree if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.dep_ == "pobj"
+                       and t.head.head.head.head.i == obj.i and t.head.head.head.lower_ == "of"]
+            for t in phrase:
+                if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in ("of", "for", "with", "to", "on", "against", "by")):
                     found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in own]
                     if found:
                         return found
         return []
 
-    def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None) -> list[Actor]:
+    def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None,
+                         sent: Span, by_token) -> list[Actor]:
         """A target the text implies when it names none."""
         if target:
             return target
-        if where and where.country and rule.event_type in PLACE_TARGET_TYPES:
+        if where and where.country and (rule.event_type in PLACE_TARGET_TYPES or rule.mode == "investigate"):
             # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
             return [self.d.state(where.country)]
+        own = {a.country for a in source if a.country}
+        if rule.event_type in DOMESTIC_TYPES and len(own) == 1 and len(code := next(iter(own))) == 3 \
+                and self._countries_named(sent, by_token) <= own:
+            # "Iraq's government is prepared to impose martial law", "the union called off its
+            # strike": a coercive or conceding act on no one named, in a sentence about one
+            # country, is done to that country (PLOVER's domestic events)
+            return [self.d.state(code)]
         if rule.event_type == "PROTEST":
             # A protest with no one named protests against its own country's government.
             return list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
@@ -550,15 +638,18 @@ class EventCoder:
     @staticmethod
     def _subject(tok: Token) -> Token | None:
         """The subject of a verb, or of the verb it shares one with ("agreed to cooperate")."""
-        t = tok
+        t, joined = tok, False
         for _ in range(6):
             subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
             if subj and subj[0].tag_ in ("WP", "WDT") and t.dep_ == "relcl":
                 return t.head  # "the Taliban, who have long refused to negotiate": the Taliban
             if subj:
                 return subj[0]
-            if any(c.dep_ == "nsubjpass" for c in t.children):
-                return None  # passive: the actor is in "by ...", not in a clause above
+            passive = [c for c in t.children if c.dep_ == "nsubjpass"]
+            if passive:
+                # passive: the actor is in "by ...", not in a clause above; but a verb joined
+                # to a passive one shares its subject ("was indicted ... and will resign")
+                return passive[0] if joined else None
             if t.dep_ == "xcomp" and t.i != tok.i or (t.dep_ == "xcomp" and t.head.i != t.i):
                 objects = [c for c in t.head.children if c.dep_ in ("dobj", "obj")]
                 if objects:  # "urged China not to supply ...": the one urged acts
@@ -569,6 +660,7 @@ class EventCoder:
                     objects = [c for c in t.head.children if c.dep_ in ("dobj", "obj")]
                     if objects:  # "accused Ukraine of carrying out the attack": Ukraine acts
                         return objects[0]
+                joined = t.dep_ == "conj"
                 t = t.head
             else:
                 return None
@@ -691,6 +783,8 @@ class EventCoder:
         for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
             if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") + (("from",) if rule.event_type == "RETREAT" else ()):
                 continue  # ("withdrawal of forces from Panama": where a retreat leaves)
+            if t.lemma_.lower() in PLACE_NOUNS:  # "near the town of Samarra": the town's name
+                t = next((o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), t)
             if t.ent_type_ not in PLACE_LABELS and not (t.pos_ == "PROPN" and t.text.casefold() in city_index()):
                 continue  # "in Odesa" even where NER did not tag the city
             path, a = [], t
