@@ -27,6 +27,8 @@ from redline.nlp import load_pipeline, make_docs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "plover-gsr" / "plover_gsr_dev.json"
 OLD_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+# Codes in the gold that are no ISO-3 code, read as the country they evidently mean.
+GOLD_TYPOS = {"ITL": "ITA", "JAP": "JPN", "VTN": "VNM"}
 IGO_CODES = {"UN", "NATO", "EU", "IMF", "WB", "WTO", "G7", "G20", "BRICS", "SCO", "ASEAN", "AU", "OPEC", "OSCE", "ARL", "ICC", "ICJ"}
 
 
@@ -37,7 +39,8 @@ def codes(actors) -> set[str]:
     for a in actors or []:
         code = a.get("code") if isinstance(a, dict) else None
         if code:
-            out.add("IGO" if code in IGO_CODES else code[:3])
+            code = GOLD_TYPOS.get(code[:3], code[:3]) if code not in IGO_CODES else code
+            out.add("IGO" if code in IGO_CODES else code)
     return out
 
 

@@ -30,7 +30,7 @@ def countries(actors):
 @pytest.mark.parametrize("text, event_type, source, target", [
     ("Hanoi accused Beijing of spreading false reports.", "ACCUSE", "VNM", "CHN"),
     ("Sullivan's counterpart, Foreign Minister Sergei Lavrov, met Antony Blinken in Geneva.", "CONSULT", "RUS", "USA"),
-    ("Erdogan welcomed Sergei Lavrov to Ankara on Wednesday.", "CONSULT", "RUS", "TUR"),
+    ("Erdogan welcomed Sergei Lavrov to Ankara on Wednesday.", "CONSULT", "TUR", "RUS"),
     ("Russian forces invaded Ukraine in February last year.", "ASSAULT", "RUS", "UKR"),
     ("The European Union imposed new sanctions on Russia.", "SANCTION", "EU", "RUS"),
     ("Germany delivered tanks to Ukraine.", "AID", "DEU", "UKR"),

@@ -60,6 +60,10 @@ SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "a
                 "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
 # Material acts whose target, when no actor is named, is the country where they happen.
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
+# Prepositions inside an act's object that name whom it is aimed at ("calls by X", "aid for X").
+AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
+# Acts whose object is what the source gives or moves ("sent troops"), never its target.
+OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 # Acts that, with no target named and one country in the sentence, are done to that country.
 DOMESTIC_TYPES = {"COERCE", "CONCEDE", "MOBILIZE"}
 # Verbal acts whose target is often named in the clause they govern.
@@ -151,8 +155,8 @@ class Event:
         """The PLOVER category: in PLOVER's codebook a cooperative act announced for the future
         is an AGREE (a commitment) and a coercive one a THREATEN; Redline keeps the act itself
         in `event_type` and its status in `modality`."""
-        if self.negated and self.event_type == "AGREE" and self.modality in ("asserted", "alleged"):
-            return "REJECT"  # "failed to reach agreement", "refused to agree"
+        if self.negated and self.event_type == "AGREE" and self.modality in ("asserted", "alleged", "future"):
+            return "REJECT"  # "failed to reach agreement", "refused to agree", "will not accept"
         if self.negated or self.modality != "future":
             return self.event_type
         if self.quad_class in ("verbal-cooperation", "material-cooperation"):
@@ -414,6 +418,11 @@ class EventCoder:
                 if t.dep_ in ("amod", "compound", "nmod") and (code := self.d.adjectives.get(t.text)
                                                                or self.d.country_names.get(t.text)):
                     found.append(self.d.state(code))
+        if not found:
+            # "leaders of Romania's new government": people named by role are of the "of" phrase
+            found = [a for h in heads if h.pos_ == "NOUN" and self.d.sector_of(h.lower_)
+                     for p in h.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
         unique: dict[str, Actor] = {}
         for a in found:
             unique.setdefault(a.id, a)
@@ -518,10 +527,10 @@ class EventCoder:
             code = group and self._context_country(sent, where, target, by_token)
             if code:
                 source = [self._group_actor(group, code)]
-        if not target and source:
+        if not target and source and rule.event_type not in OWN_OBJECT_TYPES:
             group = self._group_of(target_heads, by_token)
             code = group and self._context_country(sent, where, source, by_token)
-            if code:
+            if code and not (group[1] == "MIL" and code in {a.country for a in source}):  # its own troops
                 target = [a for a in [self._group_actor(group, code)] if a.id not in {s.id for s in source}]
         return source, target
 
@@ -576,16 +585,21 @@ class EventCoder:
         objects = [o for obj in objects for o in self._through_quantity(obj)]
         own = {a.id for a in source}
         for obj in objects:
-            # "a suspension of air links with Serbia": down the chain of the object's phrases
-            phrase = noun_phrase(obj, MODIFIER_LABELS)
-            phrase += [t for t in obj.subtree if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.dep_ == "pobj"
-                       and t.head.head.head.head.i == obj.i and t.head.head.head.lower_ == "of"]
+            phrase = [t for t in noun_phrase(obj, MODIFIER_LABELS) if t.dep_ == "poss"]
+            # "calls by Belarus's rulers", "a suspension of air links with Serbia": the object's
+            # own phrases, and those of its "of" phrase
+            phrase += self._aimed_at(obj)
+            phrase += [t for p in self._aimed_at(obj) if p.head.lower_ == "of" for t in self._aimed_at(p)]
             for t in phrase:
-                if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in ("of", "for", "with", "to", "on", "against", "by")):
-                    found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in own]
-                    if found:
-                        return found
+                found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in own]
+                if found:
+                    return found
         return []
+
+    @staticmethod
+    def _aimed_at(noun: Token) -> list[Token]:
+        return [o for p in noun.children if p.dep_ == "prep" and p.lower_ in AIMED_PREPS
+                for o in p.children if o.dep_ == "pobj"]
 
     def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None,
                          sent: Span, by_token) -> list[Actor]:
