@@ -309,6 +309,14 @@ class ActorResolver:
                          None if kind == "organisation" and head.pos_ == "PROPN" else head.text), "group"
         if adjective and span.root.pos_ in ("NOUN", "PROPN") and span.root.dep_ in (
                 "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
+            placed = self._placed_in(span.root)
+            if any(c.lower_ == "ethnic" for c in span.root.children) or placed not in (None, code):
+                # "ethnic Albanians in south Serbia", "the Albanians of southern Serbia": a people
+                # where they live, coded as that country's (CAMEO and PLOVER code minorities so);
+                # with no place named the event's context places them (country unknown here)
+                where = f" ({self.d.country_name(placed)})" if placed else ""
+                return Actor(f"group:{placed or 'unplaced'}:CVL:ethnic-{slug(span.root.text)}",
+                             f"ethnic {span.text}{where}", "organisation", placed, "CVL"), "role"
             return self.d.state(code), "dictionary"  # "the Albanians", "Palestinians and Israelis"
         if adjective:
             return None  # "Russian war", "Chinese proposals": a country named, not an actor acting
@@ -361,24 +369,30 @@ class ActorResolver:
             sector = self.d.sector_of(tok.text)
             if not sector:
                 continue
-            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "from", "of", "throughout", "across")):
-                obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
-                if obj is None:
-                    continue
-                words = [t for t in obj.subtree if t.dep_ in ("compound", "pobj") or t.i == obj.i]
-                name = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
-                code = self.d.country_of_word(name) or self.d.country_of_word(obj.text)
-                if code:
-                    start = tok.left_edge.i + (1 if tok.left_edge.dep_ == "det" else 0)
-                    start = max(start, tok.i - 4)
-                    span = doc[start:tok.i + 1]
-                    if any(t.idx in covered for t in span):
-                        span = doc[tok.i:tok.i + 1]
-                    actor = Actor(f"group:{code}:{sector}:{slug(tok.lemma_)}", f"{span.text} ({self.d.country_name(code)})",
-                                  "organisation", code, sector, tok.text)
-                    found.append(Mention(span.start_char, span.end_char, span.text, actor, "role"))
-                    break
+            code = self._placed_in(tok)
+            if code:
+                start = tok.left_edge.i + (1 if tok.left_edge.dep_ == "det" else 0)
+                start = max(start, tok.i - 4)
+                span = doc[start:tok.i + 1]
+                if any(t.idx in covered for t in span):
+                    span = doc[tok.i:tok.i + 1]
+                actor = Actor(f"group:{code}:{sector}:{slug(tok.lemma_)}", f"{span.text} ({self.d.country_name(code)})",
+                              "organisation", code, sector, tok.text)
+                found.append(Mention(span.start_char, span.end_char, span.text, actor, "role"))
         return found
+
+    def _placed_in(self, tok: Token) -> str | None:
+        """The country of "in X", "of X", "from X" ... after a noun for people."""
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "from", "of", "throughout", "across")):
+            obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            words = [t for t in obj.subtree if t.dep_ in ("compound", "pobj") or t.i == obj.i]
+            name = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+            code = self.d.country_of_word(name) or self.d.country_of_word(obj.text)
+            if code:
+                return code
+        return None
 
     @staticmethod
     def _missed_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -42,7 +42,7 @@ CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "d
 # Verbs whose object noun is the event itself ("began its invasion", "stepped up attacks").
 LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "launch", "carry", "conduct", "hold",
                "mount", "stage", "resume", "expand", "announce", "order", "open", "complete", "issue", "speed",
-               "make", "file", "lodge", "deliver"}
+               "make", "file", "lodge", "deliver", "voice", "express", "level", "renew", "avoid"}
 # "Tens of thousands of students", "members of the group": the people are in the "of" phrase.
 QUANTITY_HEADS = {"tens", "thousands", "hundreds", "dozens", "scores", "millions", "group", "groups", "members",
                   "member", "some", "most", "many", "one", "two", "three", "part", "number", "majority", "delegation"}
@@ -264,6 +264,9 @@ class EventCoder:
         source, target = self._arguments(tok, rule, by_token, mentions, quotes)
         # An actor with no country is kept only when it is a person with a title ("President
         # X"); a ship's name or a dateline city is no actor of an event.
+        if not source and rule.event_type == "MOBILIZE":
+            # "the People's Liberation Army could be deployed": the forces moved mobilize
+            source, target = [a for a in target if a.sector == "MIL"], [a for a in target if a.sector != "MIL"]
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
@@ -333,6 +336,10 @@ class EventCoder:
                                       any(" " in w and w in " ".join(t.lower_ for t in object_tokens)
                                           for w in rule.object_words)):
             return False
+        if rule.complement:
+            called = {t.lemma_.lower() for c in children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for t in c.subtree}
+            if not rule.complement & called:
+                return False
         if rule.mentions:
             around = {t.lower_ for c in children if c.dep_ in ("nsubj", "nsubjpass", "dobj") for t in c.subtree}
             if not rule.mentions & around:
@@ -387,6 +394,9 @@ class EventCoder:
             pronoun = head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$")  # "us" the pronoun, not "US"
             if pronoun and head.lower_ in THIRD_PERSON:
                 found += self._antecedent(head, by_token, quotes)
+                continue
+            if head.lower_ == "country" and any(c.lower_ == "the" for c in head.children) and head.i not in by_token:
+                found += self._country_antecedent(head, by_token)
                 continue
             if pronoun and head.lower_ in FIRST_PERSON and quotes is not None:
                 speaker = next((q.speaker for q in quotes if q.start <= head.idx < q.end and q.speaker), None)
@@ -463,6 +473,21 @@ class EventCoder:
                 return [m.actor]
         return []
 
+    @staticmethod
+    def _country_antecedent(noun: Token, by_token) -> list[Actor]:
+        """"18 years after Washington invaded the country": the country last named before,
+        in this sentence or the one before, other than the clause's own subject."""
+        verb = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        own = {t.i for c in (verb.children if verb is not None else []) if c.dep_ in ("nsubj", "nsubjpass")
+               for t in c.subtree}
+        sent = sentence_of(noun)
+        start = sentence_of(noun.doc[sent.start - 1]).start if sent.start > 0 else sent.start
+        for i in range(noun.i - 1, start - 1, -1):
+            m = by_token.get(i)
+            if m is not None and m.actor.kind == "state" and i not in own:
+                return [m.actor]
+        return []
+
     def _arguments(self, tok: Token, rule: Rule, by_token, mentions, quotes) -> tuple[list[Actor], list[Actor]]:
         children = list(tok.children)
         if rule.nominal:
@@ -495,7 +520,9 @@ class EventCoder:
             target = []
             for c in children:
                 if c.dep_ in ("dobj", "obj", "dative"):
-                    target += self._actors_of(c, by_token, quotes)
+                    # "provide weapons to Moscow": a dative "to" is a preposition with an object
+                    objs = [o for o in c.children if o.dep_ == "pobj"] if c.pos_ == "ADP" else [c]
+                    target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
                 elif c.dep_ == "nsubjpass":
                     target += self._actors_of(c, by_token, quotes)
                 elif c.dep_ == "agent":
@@ -537,18 +564,24 @@ class EventCoder:
     def _argument_heads(self, tok: Token, rule: Rule) -> tuple[list[Token], list[Token]]:
         """The words that stand for the source and the target of a verbal trigger."""
         if rule.nominal:
-            return [], []
+            # "teachers ... in a protest": the subject of the verb whose state the noun is
+            subject = self._subject(tok.head.head) if rule.particle and tok.head.head.pos_ in ("VERB", "AUX") else None
+            return ([subject] if subject is not None else []), []
         children = list(tok.children)
         subject = self._subject(tok)
         source = [subject] if subject is not None else []
         source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
-        target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
+        target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass") and c.pos_ != "ADP"]
+        target += [o for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for o in c.children if o.dep_ == "pobj"]
         target += [o for c in children if c.dep_ == "prep" and c.lower_ in (rule.target_preps or ())
                    for o in c.children if o.dep_ == "pobj"]
         return (target, source) if rule.swap else (source, target)
 
     def _group_of(self, heads: list[Token], by_token) -> tuple[Token, str] | None:
         for head in (h2 for h in heads for h2 in self._through_quantity(h)):
+            known = by_token.get(head.i)
+            if known is not None and not known.actor.country and known.actor.kind == "organisation" and known.actor.sector:
+                return head, known.actor.sector  # "ethnic Albanians": a people placed by the context
             if head.pos_ != "NOUN" or head.i in by_token:
                 continue
             sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower())
@@ -575,8 +608,11 @@ class EventCoder:
     def _countries_named(self, sent: Span, by_token) -> set[str]:
         """Every country (or IGO) a sentence names, as an actor or a place."""
         named = {m.actor.country for i, m in by_token.items() if sent.start <= i < sent.end and m.actor.country}
-        return named | {code for e in sent.ents if e.label_ in PLACE_LABELS
-                        for code in [self.d.country_of_word(e.text.removeprefix("the "))] if code}
+        for e in (e for e in sent.ents if e.label_ in PLACE_LABELS):
+            place = resolve_place(e.text, self.d)  # "Indianapolis", "Montenegro": a city or a country
+            if place is not None and place.country:
+                named.add(place.country)
+        return named
 
     def _object_target(self, tok: Token, rule: Rule, source: list[Actor], by_token, quotes) -> list[Actor]:
         """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",
@@ -669,7 +705,8 @@ class EventCoder:
                 if objects:  # "urged China not to supply ...": the one urged acts
                     return objects[0]
             # "refrained from condemning", "not interested in providing": climb to the verb
-            if t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acomp") and t.head.i != t.i:
+            through_object = t.dep_ == "dobj" and t.pos_ == "NOUN" and t.i != tok.i  # "claimed responsibility for ..."
+            if (t.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acomp") or through_object) and t.head.i != t.i:
                 if t.dep_ == "prep" and t.head.pos_ in ("VERB", "AUX"):
                     objects = [c for c in t.head.children if c.dep_ in ("dobj", "obj")]
                     if objects:  # "accused Ukraine of carrying out the attack": Ukraine acts
@@ -689,6 +726,7 @@ class EventCoder:
             future |= aux.lower_ in MODALS_FUTURE
             hypothetical |= aux.lower_ in MODALS_HYPOTHETICAL
         hypothetical |= any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children)
+        future |= self._purpose(tok)
         alleged |= any(c.lower_ in self.rules.alleged for c in tok.children if c.dep_ == "advmod")
         # "a meeting ... that was canceled": the event did not take place
         negated |= any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in self.rules.negators for c in tok.children)
@@ -724,6 +762,7 @@ class EventCoder:
             if head.pos_ == "NOUN" and (lemma in self.rules.negating_nouns) and \
                     any(c.lower_ in self.rules.negating_determiners for c in head.children):
                 negated = True
+            future |= self._purpose(head)
             governs = head.pos_ in ("VERB", "AUX", "ADJ")  # "plans to visit", not "a peace plan"
             if governs and lemma in self.rules.future or any(c.lower_ in MODALS_FUTURE for c in head.children if c.dep_ == "aux"):
                 future = True
@@ -750,12 +789,20 @@ class EventCoder:
         modality = "hypothetical" if hypothetical else "future" if future else "alleged" if alleged else "asserted"
         return negated, modality, attributed
 
+    @staticmethod
+    def _purpose(verb: Token) -> bool:
+        """"pressured the US to leave, in order to open a route for aid", "trained forces to
+        fight": an act done for the sake of another; that other is intended, not done."""
+        return verb.dep_ == "advcl" and verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
     # -- date, place, mode -------------------------------------------------------------------------
     def _date(self, tok: Token, sent: Span, published: dt.date | None, future: bool) -> tuple:
         fallback = (published, "unknown", None)
         if published is None:
             return (None, "unknown", None)
         for ent in (e for e in tok.doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end):
+            if ent.root.head.lower_ in ("for", "over", "within", "during") and ent.root.dep_ == "pobj":
+                continue  # "for 18 years": how long, not when
             if self._governed_by(ent.root, tok):
                 found = resolve(ent.text, published, future=future)
                 if found:

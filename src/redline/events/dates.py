@@ -19,6 +19,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"]
 MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
+COUNTED = re.compile(r"(\d{1,3}|" + "|".join(NUMBERS) + r") (years?|months?)(?: ago| earlier| before)?")
 VAGUE = re.compile(r"\b(recent|recently|weeks?|months?|days|past|coming|soon|ago|earlier this|later this)\b")
 
 
@@ -116,6 +119,13 @@ def resolve(text: str, published: dt.date, future: bool = False) -> ResolvedDate
         return ResolvedDate(dt.date(year, 1, 1), "year", raw)
     if "last" in words and "month" in words:
         return ResolvedDate(_shift_months(published, -1), "month", raw)
+    counted = COUNTED.fullmatch(t)
+    if counted:
+        # "18 years after Washington invaded", "two months ago": as precise as the unit counted
+        n = NUMBERS.get(counted[1]) or int(counted[1])
+        if counted[2].startswith("year"):
+            return ResolvedDate(dt.date(published.year - n, 1, 1), "year", raw)
+        return ResolvedDate(_shift_months(published, -n), "month", raw)
     if "next" in words and "month" in words:
         return ResolvedDate(_shift_months(published, 1), "month", raw)
     if VAGUE.search(t) or "week" in words:

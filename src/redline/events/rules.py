@@ -25,6 +25,7 @@ class Rule:
     object_not: frozenset[str] = frozenset()  # objects that make it something else
     mentions: frozenset[str] = frozenset()  # words that must appear in the subject or object
     object_kind: str | None = None
+    complement: frozenset[str] = frozenset()  # what the object is called: "called the vote a sham"
     target_preps: tuple[str, ...] = ()
     swap: bool = False
     requires_modifier: frozenset[str] = frozenset()
@@ -96,6 +97,7 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
         object_not=words("object_not"),
         mentions=words("mentions"),
         object_kind=entry.get("object_kind"),
+        complement=words("complement"),
         target_preps=tuple(entry.get("target") or ()),
         swap=bool(entry.get("swap")),
         requires_modifier=words("requires_modifier"),
