@@ -367,8 +367,8 @@ class ActorResolver:
             if tok.pos_ != "NOUN" or tok.idx in covered or not tok.tag_.endswith("S"):
                 continue
             sector = self.d.sector_of(tok.text)
-            if not sector:
-                continue
+            if not sector or any(self.d.country_of_word(c.text) for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss")):
+                continue  # "US and Chinese officials in Rome" are no Italians
             code = self._placed_in(tok)
             if code:
                 start = tok.left_edge.i + (1 if tok.left_edge.dep_ == "det" else 0)

@@ -62,6 +62,8 @@ SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "a
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
 # Prepositions inside an act's object that name whom it is aimed at ("calls by X", "aid for X").
 AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
+# "In a statement published Oct. 25": the date a statement carrying the event was made.
+PUBLISHING_VERBS = {"publish", "release", "issue", "broadcast", "post", "air", "carry", "give", "deliver"}
 # Acts whose object is what the source gives or moves ("sent troops"), never its target.
 OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 # Acts that, with no target named and one country in the sentence, are done to that country.
@@ -285,6 +287,9 @@ class EventCoder:
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
             return None
         target = [a for a in target if a.id not in {s.id for s in source}]
+        if rule.event_type in OWN_OBJECT_TYPES | {"SANCTION"} and target and \
+                {a.country for a in target} <= {a.country for a in source}:
+            target = []  # "withheld US military aid to Ukraine": the giver's own aid names no target
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
@@ -425,7 +430,8 @@ class EventCoder:
         if not found:
             # "German goods", "Israeli air raids", "Iraqi towns": a country adjective in the phrase
             for t in (t for h in heads for t in noun_phrase(h)):
-                if t.dep_ in ("amod", "compound", "nmod") and (code := self.d.adjectives.get(t.text)
+                modifier = t.dep_ in ("amod", "compound", "nmod") or t.dep_ == "conj" and t.head.dep_ in ("amod", "compound", "nmod")
+                if modifier and (code := self.d.adjectives.get(t.text)
                                                                or self.d.country_names.get(t.text)):
                     found.append(self.d.state(code))
         if not found:
@@ -492,10 +498,14 @@ class EventCoder:
         children = list(tok.children)
         if rule.nominal:
             source_tokens = [c for c in children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+            patients = []
+            if rule.patient_possessor and not any(c.dep_ == "prep" and c.lower_ == "of" for c in children):
+                patients = [t for t in source_tokens if t.dep_ == "poss"]  # "their release": of the released
+                source_tokens = [t for t in source_tokens if t.dep_ != "poss"]
             source = [a for t in source_tokens for a in self._actors_of(t, by_token, quotes)]
             for prep in (c for c in children if c.dep_ == "prep" and c.lower_ == "by"):
                 source += [a for o in prep.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
-            target = []
+            target = [a for t in patients for a in self._actors_of(t, by_token, quotes)]
             for prep in (c for c in children if c.dep_ == "prep"):
                 objs = [o for o in prep.children if o.dep_ == "pobj"]
                 if prep.lower_ == "between":  # "a meeting between US and Chinese officials"
@@ -512,8 +522,7 @@ class EventCoder:
                 source = self._actors_of(self._subject(tok.head.head), by_token, quotes)
             if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
                 # "Russia began its invasion", "stepped up attacks": the verb's subject acts
-                subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
-                source = self._actors_of(subj[0], by_token, quotes) if subj else []
+                source = self._actors_of(self._subject(tok.head), by_token, quotes)
         else:
             subj = self._subject(tok)
             source = self._actors_of(subj, by_token, quotes)
@@ -692,7 +701,13 @@ class EventCoder:
         for _ in range(6):
             subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
             if subj and subj[0].tag_ in ("WP", "WDT") and t.dep_ == "relcl":
-                return t.head  # "the Taliban, who have long refused to negotiate": the Taliban
+                # "the Taliban, who have long refused to negotiate": the Taliban -- the noun just
+                # before the pronoun, which the parser does not always attach the clause to
+                before = subj[0].i - 1
+                while before > 0 and subj[0].doc[before].is_punct:
+                    before -= 1
+                antecedent = subj[0].doc[before]
+                return antecedent if antecedent.pos_ in ("PROPN", "NOUN") and before < subj[0].i else t.head
             if subj:
                 return subj[0]
             passive = [c for c in t.children if c.dep_ == "nsubjpass"]
@@ -735,6 +750,8 @@ class EventCoder:
         # "sees nothing resulting from the summit": a named happening inside a prepositional
         # phrase is presupposed; negation above it is about something else.
         presupposed = tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj"
+        # "tensions ahead of a meeting": the meeting is still to come
+        future |= presupposed and tok.head.lower_ == "of" and tok.head.head.lower_ == "ahead"
         child, head = tok, tok.head
         # spaCy makes a new Token object on each access: compare positions, never identity
         while head.i != child.i and child.dep_ in CLAUSE_LABELS | {"ROOT"}:
@@ -817,6 +834,8 @@ class EventCoder:
             t = t.head
             if t.i == trigger.i:
                 return True
+            if t.dep_ == "acl" and t.lemma_.lower() in PUBLISHING_VERBS:
+                continue  # "in a statement published Oct. 25, ... accused": said on that day
             if t.pos_ in ("VERB", "AUX") and not (t.dep_ == "xcomp" and t.head.i == trigger.i):
                 return False  # "agreed to restore ties in March": the date of the agreement's object
         return False

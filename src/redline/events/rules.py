@@ -33,6 +33,7 @@ class Rule:
     requires_target: bool = False
     requires_future: bool = False  # the clause it governs speaks of the future ("warned that police will ...")
     active_only: bool = False  # not in the passive
+    patient_possessor: bool = False  # "Navalny's arrest": the possessive is the target
 
 
 @dataclass
@@ -105,6 +106,7 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
         requires_target=bool(entry.get("requires_target")),
         requires_future=bool(entry.get("requires_future")),
         active_only=bool(entry.get("active_only")),
+        patient_possessor=bool(entry.get("patient_possessor")),
     )
 
 
