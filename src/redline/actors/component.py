@@ -250,6 +250,8 @@ class ActorResolver:
                 return self.d.country_names.get(text) or self.d.adjectives.get(text)
             if label == "CAPITAL" and s > 0 and span.doc[s - 1].lower_ == "in":  # "based in Beijing"
                 return self.d.capitals[text]
+            if label == "CAPITAL" and s == span.start + (span[0].lower_ == "the"):  # "Baghdad University"
+                return self.d.capitals[text]
         for tok in span:
             if "-" in tok.text:  # "US-led", "Sino-Russian": the first part names the country
                 code = self.d.country_of_word(tok.text.split("-")[0])

@@ -44,7 +44,8 @@ LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "l
                "mount", "stage", "resume", "expand", "announce", "order", "open", "complete", "issue", "speed",
                "make", "file", "lodge", "deliver", "voice", "express", "level", "renew", "avoid"}
 # "Tens of thousands of students", "members of the group": the people are in the "of" phrase.
-QUANTITY_HEADS = {"tens", "thousands", "hundreds", "dozens", "scores", "millions", "group", "groups", "members",
+QUANTITY_HEADS = {"tens", "thousands", "hundreds", "dozens", "scores", "millions", "group", "groups", "members", "third",
+                  "half", "quarter",
                   "member", "some", "most", "many", "one", "two", "three", "part", "number", "majority", "delegation"}
 MODALS_HYPOTHETICAL = {"could", "might", "may", "would", "should", "can"}
 MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
@@ -72,6 +73,12 @@ DOMESTIC_TYPES = {"COERCE", "CONCEDE", "MOBILIZE"}
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
+
+
+def is_light_verb(verb: Token) -> bool:
+    # The tagger's lemma misses some forms ("staged" -> "stag"), so the word itself counts too.
+    return verb.lemma_.lower() in LIGHT_VERBS or verb.lower_.removesuffix("d") in LIGHT_VERBS \
+        or verb.lower_.removesuffix("s") in LIGHT_VERBS
 
 
 def same_act(a: "Event", b: "Event") -> bool:
@@ -520,7 +527,7 @@ class EventCoder:
             if not source and rule.particle and tok.head.head.pos_ in ("VERB", "AUX"):
                 # "workers went on strike", "troops remained on alert": whoever is in that state
                 source = self._actors_of(self._subject(tok.head.head), by_token, quotes)
-            if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
+            if not source and tok.dep_ == "dobj" and is_light_verb(tok.head):
                 # "Russia began its invasion", "stepped up attacks": the verb's subject acts
                 source = self._actors_of(self._subject(tok.head), by_token, quotes)
         else:
@@ -581,6 +588,9 @@ class EventCoder:
         source = [subject] if subject is not None else []
         source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass") and c.pos_ != "ADP"]
+        if not target and rule.event_type in ("ASSAULT", "COERCE"):
+            # "police opened fire to disperse demonstrators": those the purpose is aimed at
+            target = [o for c in children if self._purpose(c) for o in c.children if o.dep_ in ("dobj", "obj")]
         target += [o for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for o in c.children if o.dep_ == "pobj"]
         target += [o for c in children if c.dep_ == "prep" and c.lower_ in (rule.target_preps or ())
                    for o in c.children if o.dep_ == "pobj"]
@@ -593,7 +603,9 @@ class EventCoder:
                 return head, known.actor.sector  # "ethnic Albanians": a people placed by the context
             if head.pos_ != "NOUN" or head.i in by_token:
                 continue
-            sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower())
+            phrase = " ".join(t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")) + " " + head.lower_
+            sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower()) or \
+                (self.d.sector_of(phrase) if head.lower_ in QUANTITY_HEADS else None)  # "a human rights group"
             if sector and sector != "IGO":
                 return head, sector
         return None
@@ -655,11 +667,12 @@ class EventCoder:
             # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
             return [self.d.state(where.country)]
         own = {a.country for a in source if a.country}
-        if rule.event_type in DOMESTIC_TYPES and len(own) == 1 and len(code := next(iter(own))) == 3 \
+        if (rule.event_type in DOMESTIC_TYPES or rule.requires_future) and len(own) == 1 and len(code := next(iter(own))) == 3 \
                 and self._countries_named(sent, by_token) <= own:
             # "Iraq's government is prepared to impose martial law", "the union called off its
-            # strike": a coercive or conceding act on no one named, in a sentence about one
-            # country, is done to that country (PLOVER's domestic events)
+            # strike", "warned that police will no longer tolerate rallies": a coercive or
+            # conceding act, or a threat of one's own side's act, on no one named, in a sentence
+            # about one country, is done to that country (PLOVER's domestic events)
             return [self.d.state(code)]
         if rule.event_type == "PROTEST":
             # A protest with no one named protests against its own country's government.
@@ -842,6 +855,8 @@ class EventCoder:
 
     def _place(self, tok: Token, sent: Span, rule: Rule) -> Place | None:
         preps = [c for c in tok.children if c.dep_ == "prep"]
+        if rule.nominal and rule.particle and tok.head.head.pos_ in ("VERB", "AUX"):
+            preps += [c for c in tok.head.head.children if c.dep_ == "prep" and c.i != tok.head.i]  # "on alert in the West Bank"
         preps += [p for o in tok.children if o.dep_ in ("dobj", "nsubjpass") for p in o.children if p.dep_ == "prep"]
         for prep in (c for c in preps if c.lower_ in PLACE_PREPS | {"to", "from"}):
             if prep.lower_ == "from" and rule.event_type != "RETREAT":
@@ -863,8 +878,9 @@ class EventCoder:
         for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
             if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") + (("from",) if rule.event_type == "RETREAT" else ()):
                 continue  # ("withdrawal of forces from Panama": where a retreat leaves)
-            if t.lemma_.lower() in PLACE_NOUNS:  # "near the town of Samarra": the town's name
-                t = next((o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), t)
+            if t.lemma_.lower() in PLACE_NOUNS:  # "near the town of Samarra", "in Montenegro province"
+                t = next((o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"),
+                         next((c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"), t))
             if t.ent_type_ not in PLACE_LABELS and not (t.pos_ == "PROPN" and t.text.casefold() in city_index()):
                 continue  # "in Odesa" even where NER did not tag the city
             path, a = [], t
