@@ -167,3 +167,85 @@ def test_a_cancelled_meeting_did_not_happen(nlp):
     text = "A meeting between Putin and Erdogan that was cancelled last week would have been their first since May."
     for e in coded(nlp, text, "CONSULT"):
         assert e.negated
+
+
+# -- actors the sentence names only by what they are -----------------------------------------
+
+@pytest.mark.parametrize("text, event_type, source, target", [
+    # a group by role takes the country of the place, of the other side, or of the sentence
+    ("Police in Nairobi arrested dozens of protesters on Monday.", "COERCE", "KEN", "KEN"),
+    ("The Sudanese government accused rebels of attacking a convoy.", "ACCUSE", "SDN", "SDN"),
+    ("Workers at the port went on strike in Rotterdam.", "PROTEST", "NLD", None),
+    ("Indian troops remained on high alert along the border.", "MOBILIZE", "IND", None),
+    # a people where they live, not the country their name comes from
+    ("Thousands of ethnic Hungarians rallied in Romania on Sunday.", "PROTEST", "ROU", "ROU"),
+    ("The Hungarians of Slovakia demanded more autonomy from Bratislava.", "REQUEST", "SVK", "SVK"),
+    # coercion and concession on no one named are done at home
+    ("Iraq's government imposed a curfew on Friday.", "COERCE", "IRQ", "IRQ"),
+    # PLOVER's host mode: the host is the source
+    ("Macron hosted Olaf Scholz in Paris.", "CONSULT", "FRA", "DEU"),
+    # "the country" is the country named before, not the clause's own subject
+    ("Some 2,500 US troops remain in Iraq, twenty years after Washington invaded the country.", "ASSAULT", "USA", "IRQ"),
+    # the target inside the object's own phrases
+    ("Berlin rejected calls by Belarus's rulers for economic aid.", "REJECT", "DEU", "BLR"),
+    ("Washington withheld military aid to Kyiv.", "SANCTION", "USA", "UKR"),
+    ("The Kremlin branded the vote a sham.", "ACCUSE", "RUS", None),
+])
+def test_actors_from_context(nlp, text, event_type, source, target):
+    found = coded(nlp, text, event_type)
+    assert found, [(e.event_type, e.trigger, countries(e.source)) for e in events(nlp, text)]
+    assert source in countries(found[0].source)
+    if target:
+        assert target in countries(found[0].target), countries(found[0].target)
+
+
+def test_a_group_with_no_country_in_its_sentence_stays_uncoded(nlp):
+    for e in events(nlp, "Protesters blocked the highway for hours."):
+        assert all(a.country for a in e.source), e.source
+
+
+def test_a_possessive_of_an_arrest_is_the_one_arrested(nlp):
+    (e,) = coded(nlp, "Kolesnikova's arrest by Belarusian security forces drew criticism.", "COERCE")
+    assert countries(e.source) == {"BLR"}
+    assert "Kolesnikova" not in {a.name for a in e.source}
+
+
+def test_leaders_of_older_news(nlp):
+    (e,) = coded_on(nlp, "Yeltsin hosted Hashimoto in Krasnoyarsk on Saturday.", "CONSULT", dt.date(1997, 11, 3))
+    assert countries(e.source) == {"RUS"} and countries(e.target) == {"JPN"}
+    (ban,) = coded_on(nlp, "President Museveni ordered the arrest of opposition leaders in Kampala.", "COERCE",
+                      dt.date(2001, 2, 1))
+    assert countries(ban.source) == {"UGA"}
+
+
+def coded_on(nlp, text, event_type, published):
+    return [e for e in events(nlp, text, published) if e.event_type == event_type]
+
+
+# -- what is done for the sake of something else, refused, or counted back -----------------------
+
+def test_a_purpose_is_intended_not_done(nlp):
+    (attack,) = coded(nlp, "Iran shipped drones to Russia to attack Ukrainian cities.", "ASSAULT")
+    assert attack.modality == "future"
+    (aid,) = coded(nlp, "Iran shipped drones to Russia to attack Ukrainian cities.", "AID")
+    assert aid.modality == "asserted"
+
+
+def test_will_not_accept_is_a_refusal(nlp):
+    (e,) = coded(nlp, "Syria will not accept more refugees.", "AGREE")
+    assert e.negated and e.plover_type == "REJECT"
+
+
+def test_balking_negates_the_commitment(nlp):
+    for e in coded(nlp, "Beijing is balking at committing to new purchases.", "AGREE"):
+        assert e.negated
+
+
+def test_counted_years_give_a_year(nlp):
+    (e,) = coded(nlp, "Some 2,500 US troops remain in Iraq, twenty years after Washington invaded the country.", "ASSAULT")
+    assert (e.date, e.date_precision) == (dt.date(2003, 1, 1), "year")
+
+
+def test_a_statement_published_on_a_day_dates_what_it_says(nlp):
+    (e,) = coded(nlp, "In a statement published on March 14, the ministry accused Poland of spying.", "ACCUSE")
+    assert e.date == dt.date(2023, 3, 14)

@@ -349,7 +349,10 @@ class EventCoder:
                                           for w in rule.object_words)):
             return False
         if rule.complement:
-            called = {t.lemma_.lower() for c in children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for t in c.subtree}
+            # "called the vote a sham": the parser makes "sham" a predicate or a second object
+            objects_after_first = {c.i for c in children if c.dep_ == "dobj"} - {min((c.i for c in children if c.dep_ == "dobj"), default=-1)}
+            called = {t.lemma_.lower() for c in children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or c.i in objects_after_first
+                      for t in c.subtree}
             if not rule.complement & called:
                 return False
         if rule.mentions:
