@@ -518,7 +518,7 @@ class EventCoder:
             target = [a for t in patients for a in self._actors_of(t, by_token, quotes)]
             for prep in (c for c in children if c.dep_ == "prep"):
                 objs = [o for o in prep.children if o.dep_ == "pobj"]
-                if prep.lower_ == "between":  # "a meeting between US and Chinese officials"
+                if prep.lower_ == "between" and "between" not in rule.target_preps:  # "a meeting between US and Chinese officials"
                     source += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
                 elif prep.lower_ in (rule.target_preps or ("of", "to", "against", "on", "with")):
                     target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
@@ -530,9 +530,14 @@ class EventCoder:
             if not source and rule.particle and tok.head.head.pos_ in ("VERB", "AUX"):
                 # "workers went on strike", "troops remained on alert": whoever is in that state
                 source = self._actors_of(self._subject(tok.head.head), by_token, quotes)
-            if not source and tok.dep_ == "dobj" and is_light_verb(tok.head):
-                # "Russia began its invasion", "stepped up attacks": the verb's subject acts
-                source = self._actors_of(self._subject(tok.head), by_token, quotes)
+            if tok.dep_ == "dobj" and is_light_verb(tok.head):
+                # "Russia began its invasion", "stepped up attacks": the verb's subject acts;
+                # "issued a reminder to Iraq": the verb's phrases name the target
+                if not source:
+                    source = self._actors_of(self._subject(tok.head), by_token, quotes)
+                if not target:
+                    target = [a for p in tok.head.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ())
+                              for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
         else:
             subj = self._subject(tok)
             source = self._actors_of(subj, by_token, quotes)

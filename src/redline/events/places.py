@@ -16,6 +16,10 @@ import pycountry
 from redline.actors.dictionary import ActorDictionary
 
 
+# Words after a name that make it a division of the place named ("Kherson region").
+DIVISION_WORDS = {"province", "region", "oblast", "district", "governorate", "state", "county", "city", "area"}
+
+
 @dataclass(frozen=True)
 class Place:
     name: str
@@ -64,4 +68,10 @@ def resolve_place(text: str, dictionary: ActorDictionary) -> Place | None:
         return Place(name, capital_country)
     if seat is not None and seat.country and len(seat.country) == 3:
         return Place(name, seat.country)
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in DIVISION_WORDS:
+        # "Montenegro province", "Kherson region": the place the division is named after
+        inner = resolve_place(" ".join(words[:-1]), dictionary)
+        if inner is not None and inner.country:
+            return Place(name, inner.country, inner.lat, inner.lon)
     return Place(name, None)
