@@ -586,13 +586,20 @@ class EventCoder:
         return source, target
 
     def _argument_heads(self, tok: Token, rule: Rule) -> tuple[list[Token], list[Token]]:
-        """The words that stand for the source and the target of a verbal trigger."""
+        """The words that stand for the source and the target of a trigger."""
         if rule.nominal:
-            # "teachers ... in a protest": the subject of the verb whose state the noun is
-            subject = self._subject(tok.head.head) if rule.particle and tok.head.head.pos_ in ("VERB", "AUX") else None
+            # "teachers ... in a protest": the subject of the verb whose state the noun is;
+            # "fundamentalists continued their hunger strike": the subject of the light verb
+            verb = tok.head.head if rule.particle else tok.head if tok.dep_ == "dobj" and is_light_verb(tok.head) else None
+            subject = self._subject(verb) if verb is not None and verb.pos_ in ("VERB", "AUX") else None
             return ([subject] if subject is not None else []), []
         children = list(tok.children)
         subject = self._subject(tok)
+        if subject is not None and subject.lower_ in THIRD_PERSON:
+            # "militants loyal to ... said they attempted to ...": the speaker's own words
+            speech = next((a for a in subject.ancestors if a.lemma_ in self.speech and a.pos_ == "VERB"), None)
+            speaker = self._subject(speech) if speech is not None else None
+            subject = speaker if speaker is not None and speaker.lower_ not in THIRD_PERSON else subject
         source = [subject] if subject is not None else []
         source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass") and c.pos_ != "ADP"]
