@@ -65,6 +65,8 @@ PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AI
 AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
 # "In a statement published Oct. 25": the date a statement carrying the event was made.
 PUBLISHING_VERBS = {"publish", "release", "issue", "broadcast", "post", "air", "carry", "give", "deliver"}
+# Offices held only at home: a holder of unknown country is of the country the sentence names.
+DOMESTIC_OFFICES = {"judge", "prosecutor", "magistrate", "governor", "gov.", "mayor", "police chief", "sheriff"}
 # Acts whose object is what the source gives or moves ("sent troops"), never its target.
 OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 # Acts that, with no target named and one country in the sentence, are done to that country.
@@ -280,7 +282,7 @@ class EventCoder:
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
         where = self._place(tok, sent, rule)
-        if not source or not target:
+        if not any(a.country for a in source) or not target:
             source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
@@ -441,7 +443,8 @@ class EventCoder:
             # "German goods", "Israeli air raids", "Iraqi towns": a country adjective in the phrase
             for t in (t for h in heads for t in noun_phrase(h)):
                 modifier = t.dep_ in ("amod", "compound", "nmod") or t.dep_ == "conj" and t.head.dep_ in ("amod", "compound", "nmod")
-                if modifier and (code := self.d.adjectives.get(t.text)
+                siding = t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ in ("pro", "anti")  # "pro-Iranian"
+                if modifier and not siding and (code := self.d.adjectives.get(t.text)
                                                                or self.d.country_names.get(t.text)):
                     found.append(self.d.state(code))
         if not found:
@@ -460,7 +463,8 @@ class EventCoder:
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
                 objs = [o for o in prep.children if o.dep_ == "pobj"]
                 if objs:
-                    return [t for o in objs for t in EventCoder._through_quantity(o)]
+                    # "scores of Sierra Leonean and Liberian refugees": every one coordinated
+                    return [t for o in objs for c in (o, *o.conjuncts) for t in EventCoder._through_quantity(c)]
         return [head]
 
     def _antecedent(self, pronoun: Token, by_token, quotes) -> list[Actor]:
@@ -536,7 +540,7 @@ class EventCoder:
                 if not source:
                     source = self._actors_of(self._subject(tok.head), by_token, quotes)
                 if not target:
-                    target = [a for p in tok.head.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ())
+                    target = [a for p in tok.head.children if p.dep_ in ("prep", "dative") and p.lower_ in (rule.target_preps or ())
                               for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
         else:
             subj = self._subject(tok)
@@ -573,11 +577,19 @@ class EventCoder:
         mostly domestic), else the one country the sentence names. Human coders of PLOVER
         and CAMEO code such actors the same way; with no single country it stays uncoded."""
         source_heads, target_heads = self._argument_heads(tok, rule)
-        if not source:
+        if source and not any(a.country for a in source):
+            # "Judge Alejandro Rivera opened investigations against Chilean officials": an office
+            # that only acts at home is of the one country its sentence names
+            named = self._countries_named(sent, by_token)
+            code = next(iter(named)) if len(named) == 1 else None
+            source = [replace(a, country=code) if code and len(code) == 3 and a.role and
+                      (a.role.lower() in DOMESTIC_OFFICES or self.d.sector_of(a.role.lower()) == "JUD") else a
+                      for a in source]
+        if not any(a.country for a in source):  # none, or only people of unknown country
             group = self._group_of(source_heads, by_token)
             code = group and self._context_country(sent, where, target, by_token)
             if code:
-                source = [self._group_actor(group, code)]
+                source = source + [self._group_actor(group, code)]
         if not target and source and rule.event_type not in OWN_OBJECT_TYPES:
             group = self._group_of(target_heads, by_token)
             code = group and self._context_country(sent, where, source, by_token)
@@ -603,9 +615,9 @@ class EventCoder:
         source = [subject] if subject is not None else []
         source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass") and c.pos_ != "ADP"]
-        if not target and rule.event_type in ("ASSAULT", "COERCE"):
+        if rule.event_type in ("ASSAULT", "COERCE"):
             # "police opened fire to disperse demonstrators": those the purpose is aimed at
-            target = [o for c in children if self._purpose(c) for o in c.children if o.dep_ in ("dobj", "obj")]
+            target += [o for c in children if self._purpose(c) for o in c.children if o.dep_ in ("dobj", "obj")]
         target += [o for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for o in c.children if o.dep_ == "pobj"]
         target += [o for c in children if c.dep_ == "prep" and c.lower_ in (rule.target_preps or ())
                    for o in c.children if o.dep_ == "pobj"]
@@ -689,6 +701,9 @@ class EventCoder:
             # conceding act, or a threat of one's own side's act, on no one named, in a sentence
             # about one country, is done to that country (PLOVER's domestic events)
             return [self.d.state(code)]
+        if rule.event_type == "PROTEST" and where and where.country and len(where.country) == 3 \
+                and where.country not in own:
+            return [self.d.state(where.country, "GOV")]  # "rioted at a jail in northern Israel"
         if rule.event_type == "PROTEST":
             # A protest with no one named protests against its own country's government.
             return list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
@@ -714,8 +729,8 @@ class EventCoder:
     def _embedded_target(self, tok: Token, by_token, quotes, exclude: set[str]) -> list[Actor]:
         for clause in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
             for t in clause.subtree:
-                if t.dep_ in ("dobj", "pobj", "nsubj", "dative") and t.i != tok.i:
-                    if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from", "in"):
+                if t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "dative") and t.i != tok.i:
+                    if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from", "in", "of"):
                         continue
                     found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in exclude]
                     if found:
