@@ -282,7 +282,8 @@ class EventCoder:
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
         where = self._place(tok, sent, rule)
-        if not any(a.country for a in source) or not target:
+        unknown = lambda xs: all(a.kind == "person" and not a.country for a in xs)  # noqa: E731 -- people of no known country
+        if not source or not target or unknown(source) or unknown(target):
             source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
@@ -306,7 +307,7 @@ class EventCoder:
         kind = self.rules.types[rule.event_type]
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
-        target = self._implicit_target(rule, source, target, where, sent, by_token)
+        target = self._implicit_target(tok, rule, source, target, where, sent, by_token)
         if rule.requires_target and not target:
             return None
         mode = rule.mode or self._mode(tok, kind.modes)
@@ -585,11 +586,16 @@ class EventCoder:
             source = [replace(a, country=code) if code and len(code) == 3 and a.role and
                       (a.role.lower() in DOMESTIC_OFFICES or self.d.sector_of(a.role.lower()) == "JUD") else a
                       for a in source]
-        if not any(a.country for a in source):  # none, or only people of unknown country
+        if all(a.kind == "person" and not a.country for a in source):  # none, or people of unknown country
             group = self._group_of(source_heads, by_token)
             code = group and self._context_country(sent, where, target, by_token)
             if code:
                 source = source + [self._group_actor(group, code)]
+        own = {a.country for a in source if a.country}
+        if target and rule.event_type in PLACE_TARGET_TYPES and len(own) == 1 and self._countries_named(sent, by_token) <= own:
+            # "rebels will release Prime Minister Mahendra Chaudhry": released, arrested or
+            # attacked at home, in a sentence about one country, a leader is of that country
+            target = [replace(a, country=next(iter(own))) if a.kind == "person" and not a.country else a for a in target]
         if not target and source and rule.event_type not in OWN_OBJECT_TYPES:
             group = self._group_of(target_heads, by_token)
             code = group and self._context_country(sent, where, source, by_token)
@@ -630,6 +636,8 @@ class EventCoder:
                 return head, known.actor.sector  # "ethnic Albanians": a people placed by the context
             if head.pos_ != "NOUN" or head.i in by_token:
                 continue
+            if any(t.i in by_token for t in head.subtree if t.i < head.i):
+                continue  # "top al-Qaeda leaders": a named body's people, of no country the context gives
             phrase = " ".join(t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")) + " " + head.lower_
             sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower()) or \
                 (self.d.sector_of(phrase) if head.lower_ in QUANTITY_HEADS else None)  # "a human rights group"
@@ -666,6 +674,12 @@ class EventCoder:
         """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",
         "denounced Serbia's suppression": the one the act is aimed at, inside its object."""
         objects = [tok] if rule.nominal else [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        # "denounced as an ugly crime Serbia's suppression": an object the parser hung on "as"
+        objects += [a for p in tok.children if p.dep_ == "prep" and p.lower_ == "as" and not rule.nominal
+                    for o in p.children if o.dep_ == "pobj" for a in o.children if a.dep_ == "appos"]
+        # "reneged on his commitment to the Zambian people": the object of its preposition
+        objects += [o for p in tok.children if p.dep_ == "prep" and p.lower_ in rule.target_preps and not rule.nominal
+                    for o in p.children if o.dep_ == "pobj"]
         objects = [o for obj in objects for o in self._through_quantity(obj)]
         own = {a.id for a in source}
         for obj in objects:
@@ -673,7 +687,7 @@ class EventCoder:
             # "calls by Belarus's rulers", "a suspension of air links with Serbia": the object's
             # own phrases, and those of its "of" phrase
             phrase += self._aimed_at(obj)
-            phrase += [t for p in self._aimed_at(obj) if p.head.lower_ == "of" for t in self._aimed_at(p)]
+            phrase += [t for p in self._aimed_at(obj) for t in self._aimed_at(p)]
             for t in phrase:
                 found = [a for a in self._actors_of(t, by_token, quotes) if a.id not in own]
                 if found:
@@ -685,7 +699,7 @@ class EventCoder:
         return [o for p in noun.children if p.dep_ == "prep" and p.lower_ in AIMED_PREPS
                 for o in p.children if o.dep_ == "pobj"]
 
-    def _implicit_target(self, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None,
+    def _implicit_target(self, tok: Token, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None,
                          sent: Span, by_token) -> list[Actor]:
         """A target the text implies when it names none."""
         if target:
@@ -694,6 +708,15 @@ class EventCoder:
             # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
             return [self.d.state(where.country)]
         own = {a.country for a in source if a.country}
+        if rule.event_type == "SANCTION" and where and where.country and len(where.country) == 3 and where.country not in own:
+            return [self.d.state(where.country)]  # "suspended aid deliveries in Baghdad", "closed its embassy in Kyiv"
+        if rule.event_type == "REJECT":
+            # "declined to resign despite pressure by the anti-corruption commission": whose pressure
+            pressing = [o for t in tok.subtree if t.dep_ == "prep" and t.lower_ == "despite" for o in t.children if o.dep_ == "pobj"]
+            found = [a for o in pressing for p in [o, *self._aimed_at(o)] for a in self._actors_of(p, by_token)
+                     if a.country and a.id not in {s.id for s in source}]
+            if found:
+                return found[:1]
         if (rule.event_type in DOMESTIC_TYPES or rule.requires_future) and len(own) == 1 and len(code := next(iter(own))) == 3 \
                 and self._countries_named(sent, by_token) <= own:
             # "Iraq's government is prepared to impose martial law", "the union called off its
@@ -727,7 +750,11 @@ class EventCoder:
         return False
 
     def _embedded_target(self, tok: Token, by_token, quotes, exclude: set[str]) -> list[Actor]:
-        for clause in (c for c in tok.children if c.dep_ in ("xcomp", "ccomp")):
+        clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+        # "insisted on its demands that Burundi's government grant ...": the demand's clause
+        clauses += [c for p in tok.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+                    for c in o.children if c.dep_ in ("acl", "ccomp")]
+        for clause in clauses:
             for t in clause.subtree:
                 if t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "dative") and t.i != tok.i:
                     if t.dep_ == "pobj" and t.head.lower_ not in ("to", "with", "for", "against", "on", "from", "in", "of"):
