@@ -230,6 +230,8 @@ class ActorResolver:
                 if org:
                     country = country or org.country
                     sector = sector or org.sector
+        if left and not (sector or country or self.d.rank_of(phrase)):
+            return None, None, None  # "the main Hutu rebel group": words before a name, no title
         role = parts[0].text if left else (self._head_role(parts[0]) or parts[0].text)
         return role, country, sector
 

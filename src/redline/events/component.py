@@ -636,7 +636,7 @@ class EventCoder:
                 return head, known.actor.sector  # "ethnic Albanians": a people placed by the context
             if head.pos_ != "NOUN" or head.i in by_token:
                 continue
-            if any(t.i in by_token for t in head.subtree if t.i < head.i):
+            if any(t.i in by_token and by_token[t.i].actor.kind == "organisation" for t in head.subtree if t.i < head.i):
                 continue  # "top al-Qaeda leaders": a named body's people, of no country the context gives
             phrase = " ".join(t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")) + " " + head.lower_
             sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower()) or \
