@@ -83,6 +83,11 @@ def is_light_verb(verb: Token) -> bool:
         or verb.lower_.removesuffix("s") in LIGHT_VERBS
 
 
+def unplaced(actors: list["Actor"]) -> bool:
+    """No actor, or only people of no known country: a side the context may still place."""
+    return all(a.kind == "person" and not a.country for a in actors)
+
+
 def same_act(a: "Event", b: "Event") -> bool:
     """Two triggers of one sentence coding the same act ("struck ... destroying"): same type,
     sources and status, and one's targets among the other's."""
@@ -273,17 +278,16 @@ class EventCoder:
         if not self._rule_fits(tok, rule, by_token):
             return None
         source, target = self._arguments(tok, rule, by_token, mentions, quotes)
-        # An actor with no country is kept only when it is a person with a title ("President
-        # X"); a ship's name or a dateline city is no actor of an event.
         if not source and rule.event_type == "MOBILIZE":
             # "the People's Liberation Army could be deployed": the forces moved mobilize
             source, target = [a for a in target if a.sector == "MIL"], [a for a in target if a.sector != "MIL"]
+        # An actor with no country is kept only when it is a person with a title ("President
+        # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
         where = self._place(tok, sent, rule)
-        unknown = lambda xs: all(a.kind == "person" and not a.country for a in xs)  # noqa: E731 -- people of no known country
-        if not source or not target or unknown(source) or unknown(target):
+        if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
@@ -353,9 +357,9 @@ class EventCoder:
             return False
         if rule.complement:
             # "called the vote a sham": the parser makes "sham" a predicate or a second object
-            objects_after_first = {c.i for c in children if c.dep_ == "dobj"} - {min((c.i for c in children if c.dep_ == "dobj"), default=-1)}
-            called = {t.lemma_.lower() for c in children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or c.i in objects_after_first
-                      for t in c.subtree}
+            second_objects = [c.i for c in children if c.dep_ == "dobj"][1:]
+            called = {t.lemma_.lower() for c in children
+                      if c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or c.i in second_objects for t in c.subtree}
             if not rule.complement & called:
                 return False
         if rule.mentions:
@@ -586,7 +590,7 @@ class EventCoder:
             source = [replace(a, country=code) if code and len(code) == 3 and a.role and
                       (a.role.lower() in DOMESTIC_OFFICES or self.d.sector_of(a.role.lower()) == "JUD") else a
                       for a in source]
-        if all(a.kind == "person" and not a.country for a in source):  # none, or people of unknown country
+        if unplaced(source):
             group = self._group_of(source_heads, by_token)
             code = group and self._context_country(sent, where, target, by_token)
             if code:
@@ -655,11 +659,9 @@ class EventCoder:
     def _context_country(self, sent: Span, where: Place | None, other: list[Actor], by_token) -> str | None:
         if where and where.country and len(where.country) == 3:
             return where.country
-        others = {a.country for a in other if a.country}
-        if others:
-            return others.pop() if len(others) == 1 and len(next(iter(others))) == 3 else None
-        named = self._countries_named(sent, by_token)
-        return named.pop() if len(named) == 1 and len(next(iter(named))) == 3 else None
+        candidates = {a.country for a in other if a.country} or self._countries_named(sent, by_token)
+        code = next(iter(candidates)) if len(candidates) == 1 else None
+        return code if code and len(code) == 3 else None  # a country, not an international body
 
     def _countries_named(self, sent: Span, by_token) -> set[str]:
         """Every country (or IGO) a sentence names, as an actor or a place."""
@@ -685,7 +687,7 @@ class EventCoder:
         for obj in objects:
             phrase = [t for t in noun_phrase(obj, MODIFIER_LABELS) if t.dep_ == "poss"]
             # "calls by Belarus's rulers", "a suspension of air links with Serbia": the object's
-            # own phrases, and those of its "of" phrase
+            # own phrases, and the phrases inside those
             phrase += self._aimed_at(obj)
             phrase += [t for p in self._aimed_at(obj) for t in self._aimed_at(p)]
             for t in phrase:
