@@ -67,6 +67,8 @@ AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
 PUBLISHING_VERBS = {"publish", "release", "issue", "broadcast", "post", "air", "carry", "give", "deliver"}
 # Offices held only at home: a holder of unknown country is of the country the sentence names.
 DOMESTIC_OFFICES = {"judge", "prosecutor", "magistrate", "governor", "gov.", "mayor", "police chief", "sheriff"}
+# Prepositions of a noun that dates another event ("after Russia's attack", "ahead of a meeting").
+TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until", "ahead", "prior"}
 # Acts whose object is what the source gives or moves ("sent troops"), never its target.
 OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 # Acts that, with no target named and one country in the sentence, are done to that country.
@@ -222,11 +224,9 @@ class EventCoder:
         sentence: list[Event] = []
         for tok in doc:
             if tok.is_sent_start:
-                events += sentence
+                events += self._without_passing_mentions(doc, sentence)
                 sentence = []
             table = self.rules.verbs if tok.pos_ in ("VERB", "AUX") else self.rules.nouns if tok.pos_ == "NOUN" else None
-            if table is self.rules.nouns and any(e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in sentence):
-                continue  # "provide aid", "asked China for assistance": the verb's event already says it
             for rule in (table or {}).get(tok.lemma_.lower(), []):
                 event = self._code(tok, rule, by_token, mentions, quotes, published)
                 if event is not None:
@@ -236,11 +236,34 @@ class EventCoder:
                     elif len(event.target) > len(sentence[twin].target):
                         sentence[twin] = event  # keep the one that names more
                     break
-        events += sentence
+        events += self._without_passing_mentions(doc, sentence)
         events += self._modal_requests(doc, by_token, quotes, published, events)
         events.sort(key=lambda e: e.trigger_start)
         doc._.events = events
         return doc
+
+    @staticmethod
+    def _without_passing_mentions(doc: Doc, sentence: list["Event"]) -> list["Event"]:
+        """A noun trigger inside another event's words is that event's object or setting, not
+        news of its own: "provide aid", "asked China for assistance", "warned of consequences if
+        China provides support for a Russian invasion". Coding it again would count the war
+        once more in every article that mentions it. A noun that is its clause's subject, or
+        that dates the event ("after Russia's attack on Odesa"), stays."""
+        at = {e.trigger_start for e in sentence}
+
+        def in_passing(e: Event) -> bool:
+            node = doc.char_span(e.trigger_start, e.trigger_end)[0]
+            if node.pos_ != "NOUN":
+                return False
+            while node.head.i != node.i and node.dep_ not in ("nsubj", "nsubjpass"):
+                if node.dep_ == "pobj" and (node.head.lower_ in TIME_WORDS or node.head.head.lower_ in TIME_WORDS):
+                    return False
+                node = node.head
+                if node.idx in at:
+                    return True
+            return False
+
+        return [e for e in sentence if not in_passing(e)]
 
     def _modal_requests(self, doc: Doc, by_token, quotes, published, events) -> list[Event]:
         """"The administration declared that China must drop barriers": a demand (REQUEST)
