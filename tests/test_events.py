@@ -257,3 +257,20 @@ def test_a_war_named_in_passing_is_not_coded_again(nlp):
     # a noun that dates another event, or that its clause is about, is news of its own
     assert coded(nlp, "Kyiv asked for more air defence after Russia's attack on Odesa.", "ASSAULT")
     assert coded(nlp, "Russia's invasion of Ukraine began in February 2022.", "ASSAULT")
+
+
+def test_a_conflict_act_made_conditional_is_a_threat(nlp):
+    (e,) = coded(nlp, "The EU may suspend trade talks with Belgrade if the attacks continue.", "SANCTION")
+    assert e.modality == "hypothetical" and e.plover_type == "THREATEN"
+    (plain,) = coded(nlp, "The EU may suspend trade talks with Belgrade.", "SANCTION")
+    assert plain.plover_type == "SANCTION"  # speculation without a condition is no threat
+
+
+def test_led_forces_are_of_the_country_that_leads_them(nlp):
+    (e,) = coded(nlp, "Saudi-led forces bombed the port of Hodeidah.", "ASSAULT")
+    assert countries(e.source) == {"SAU"}
+
+
+def test_forces_withdrawn_in_the_passive_retreat(nlp):
+    (e,) = coded(nlp, "Russian troops were withdrawn from Kherson in November.", "RETREAT")
+    assert countries(e.source) == {"RUS"}

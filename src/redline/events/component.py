@@ -167,6 +167,7 @@ class Event:
     quad_class: str
     intensity: float
     confidence: float
+    conditional: bool = False  # the act is made to depend on a condition ("... if Russia invades")
 
     @property
     def plover_type(self) -> str:
@@ -175,6 +176,8 @@ class Event:
         in `event_type` and its status in `modality`."""
         if self.negated and self.event_type == "AGREE" and self.modality in ("asserted", "alleged", "future"):
             return "REJECT"  # "failed to reach agreement", "refused to agree", "will not accept"
+        if self.conditional and not self.negated and self.quad_class == "material-conflict":
+            return "THREATEN"  # "the EC may halt mediation if cooperation founders": a threat
         if self.negated or self.modality != "future":
             return self.event_type
         if self.quad_class in ("verbal-cooperation", "material-cooperation"):
@@ -301,9 +304,11 @@ class EventCoder:
         if not self._rule_fits(tok, rule, by_token):
             return None
         source, target = self._arguments(tok, rule, by_token, mentions, quotes)
-        if not source and rule.event_type == "MOBILIZE":
-            # "the People's Liberation Army could be deployed": the forces moved mobilize
-            source, target = [a for a in target if a.sector == "MIL"], [a for a in target if a.sector != "MIL"]
+        if not source and rule.event_type in ("MOBILIZE", "RETREAT") and any(c.dep_ == "nsubjpass" for c in tok.children):
+            # "the People's Liberation Army could be deployed", "guerrillas have been
+            # demobilized": the forces moved mobilize or retreat
+            armed = [a for a in target if a.sector in ("MIL", "REB")]
+            source, target = armed, [a for a in target if a not in armed]
         # An actor with no country is kept only when it is a person with a title ("President
         # X"); a ship's name or a dateline city is no actor of an event.
         source = [a for a in source if codable(a)]
@@ -351,6 +356,8 @@ class EventCoder:
             start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
             trigger_start=tok.idx, trigger_end=tok.idx + len(tok),
             quad_class=kind.quad, intensity=kind.intensity, confidence=round(min(confidence, 0.95), 2),
+            conditional=any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+                            for c in tok.children),
         )
 
     def _rule_fits(self, tok: Token, rule: Rule, by_token) -> bool:
@@ -475,6 +482,11 @@ class EventCoder:
                 if modifier and not siding and (code := self.d.adjectives.get(t.text)
                                                                or self.d.country_names.get(t.text)):
                     found.append(self.d.state(code))
+        if not found:
+            # "Vietnamese-led forces", "the Saudi-led coalition": the country that leads them
+            leaders = [g for h in heads for c in h.children if c.dep_ == "amod" and c.lower_ == "led"
+                       for g in c.children if g.dep_ in ("npadvmod", "compound", "nmod", "amod")]
+            found = [self.d.state(code) for g in leaders if (code := self.d.country_of_word(g.text))]
         if not found:
             # "leaders of Romania's new government": people named by role are of the "of" phrase
             found = [a for h in heads if h.pos_ == "NOUN" and self.d.sector_of(h.lower_)
