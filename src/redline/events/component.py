@@ -67,6 +67,9 @@ AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
 PUBLISHING_VERBS = {"publish", "release", "issue", "broadcast", "post", "air", "carry", "give", "deliver"}
 # Offices held only at home: a holder of unknown country is of the country the sentence names.
 DOMESTIC_OFFICES = {"judge", "prosecutor", "magistrate", "governor", "gov.", "mayor", "police chief", "sheriff"}
+# Nouns whose "of" phrase names an event as background, not as news ("the impact of the war").
+BACKGROUND_FRAMES = {"impact", "anniversary", "aftermath", "cost", "consequence", "effect", "result", "history",
+                     "legacy", "context", "wake", "memory", "lesson", "role"}
 # Prepositions of a noun that dates another event ("after Russia's attack", "ahead of a meeting").
 TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until", "ahead", "prior"}
 # Acts whose object is what the source gives or moves ("sent troops"), never its target.
@@ -258,6 +261,8 @@ class EventCoder:
             node = doc.char_span(e.trigger_start, e.trigger_end)[0]
             if node.pos_ != "NOUN":
                 return False
+            if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in BACKGROUND_FRAMES:
+                return True  # "the impact of the Russian war", "the anniversary of the invasion"
             while node.head.i != node.i and node.dep_ not in ("nsubj", "nsubjpass"):
                 if node.dep_ == "pobj" and (node.head.lower_ in TIME_WORDS or node.head.head.lower_ in TIME_WORDS):
                     return False
@@ -329,6 +334,8 @@ class EventCoder:
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
             return None
         target = [a for a in target if a.id not in {s.id for s in source}]
+        if rule.event_type == "CONSULT":  # "Lavrov and Wang did not discuss a Chinese plan": no third party
+            target = [a for a in target if a.country not in {s.country for s in source}]
         if rule.event_type in OWN_OBJECT_TYPES | {"SANCTION"} and target and \
                 {a.country for a in target} <= {a.country for a in source}:
             target = []  # "withheld US military aid to Ukraine": the giver's own aid names no target
