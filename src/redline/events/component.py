@@ -336,9 +336,10 @@ class EventCoder:
         target = [a for a in target if a.id not in {s.id for s in source}]
         if rule.event_type == "CONSULT":  # "Lavrov and Wang did not discuss a Chinese plan": no third party
             target = [a for a in target if a.country not in {s.country for s in source}]
-        if rule.event_type in OWN_OBJECT_TYPES | {"SANCTION"} and target and \
-                {a.country for a in target} <= {a.country for a in source}:
-            target = []  # "withheld US military aid to Ukraine": the giver's own aid names no target
+        if rule.event_type in OWN_OBJECT_TYPES | {"SANCTION"}:
+            # "withheld US military aid to Ukraine": the giver's own aid names no target (its own
+            # people may still receive it)
+            target = [a for a in target if a.country not in {s.country for s in source} or a.sector == "CVL"]
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
