@@ -275,3 +275,25 @@ def test_led_forces_are_of_the_country_that_leads_them(nlp):
 def test_forces_withdrawn_in_the_passive_retreat(nlp):
     (e,) = coded(nlp, "Russian troops were withdrawn from Kherson in November.", "RETREAT")
     assert countries(e.source) == {"RUS"}
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Seoul has no plans to send weapons to Kyiv.", "AID"),
+    ("Ankara did not expel the Swedish ambassador.", "SANCTION"),
+    ("Berlin has yet to deliver the tanks to Ukraine.", "AID"),
+    ("Washington stopped short of imposing sanctions on Beijing.", "SANCTION"),
+    ("Israel has no intention of attacking Iran.", "ASSAULT"),
+    ("Tokyo ruled out sending troops to Taiwan.", "AID"),
+    ("Rumours that Minsk arrested the opposition leader spread on Monday.", "COERCE"),
+    ("Paris is unlikely to recognise the new government.", "SUPPORT"),
+    ("Reports that Turkey shelled Kurdish positions could not be confirmed.", "ASSAULT"),
+    ("Delhi refused to condemn the invasion.", "ACCUSE"),
+    ("It is not true that Egypt shipped rockets to Russia.", "AID"),
+    ("Norway did not call the vote a sham.", "ACCUSE"),
+    ("Japan has not yet imposed new sanctions on Russia.", "SANCTION"),
+    ("Lithuania failed to reach agreement with Minsk.", "AGREE"),
+    ("The EU may suspend trade talks with Belgrade if the attacks continue.", "SANCTION"),
+])
+def test_other_acts_denied_or_unsure_are_never_asserted_facts(nlp, text, event_type):
+    for e in coded(nlp, text, event_type):
+        assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)

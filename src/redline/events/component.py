@@ -57,7 +57,8 @@ FIRST_PERSON = {"we", "us", "our", "i"}
 ACCIDENT_WORDS = {"crash", "accident", "collision", "earthquake", "flood", "storm", "avalanche", "landslide",
                   "derailment", "blaze", "drowning", "disease", "outbreak"}
 # Nouns of statements whose "that" clause is the speaker's claim.
-SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports",
+SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports", "rumour",
+                "rumor", "speculation",
                 "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
 # Material acts whose target, when no actor is named, is the country where they happen.
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
@@ -881,6 +882,8 @@ class EventCoder:
                 break  # what a speaker said: negation above the speech verb is not the event's
             if not presupposed and (lemma in self.rules.negators or any(c.dep_ == "neg" for c in head.children)):
                 negated = True
+            if child.dep_ == "xcomp" and lemma in ("have", "be") and any(c.lower_ == "yet" for c in head.children):
+                negated = True  # "Berlin has yet to deliver the tanks": not done
             if head.pos_ in ("VERB", "AUX") and lemma in self.rules.alleged:
                 alleged = True  # "accused Ukraine of carrying out the attack": an allegation
             if head.pos_ == "NOUN" and lemma in SPEECH_NOUNS and child.dep_ in ("acl", "ccomp"):
