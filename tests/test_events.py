@@ -297,3 +297,10 @@ def test_forces_withdrawn_in_the_passive_retreat(nlp):
 def test_other_acts_denied_or_unsure_are_never_asserted_facts(nlp, text, event_type):
     for e in coded(nlp, text, event_type):
         assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
+
+
+def test_a_city_name_many_countries_share_is_the_one_the_sentence_is_about(nlp):
+    (e,) = coded(nlp, "Gunmen attacked a bus in Tripoli, the northern Lebanese port city.", "ASSAULT")
+    assert e.location.country == "LBN"
+    (libya,) = coded(nlp, "Gunmen attacked a bus in Tripoli on Sunday.", "ASSAULT")
+    assert libya.location.country == "LBY"  # the largest of that name

