@@ -593,23 +593,9 @@ class EventCoder:
                     target = [a for p in tok.head.children if p.dep_ in ("prep", "dative") and p.lower_ in (rule.target_preps or ())
                               for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
         else:
-            subj = self._subject(tok)
-            source = self._actors_of(subj, by_token, quotes)
-            target = []
-            for c in children:
-                if c.dep_ in ("dobj", "obj", "dative"):
-                    # "provide weapons to Moscow": a dative "to" is a preposition with an object
-                    objs = [o for o in c.children if o.dep_ == "pobj"] if c.pos_ == "ADP" else [c]
-                    target += [a for o in objs for a in self._actors_of(o, by_token, quotes)]
-                elif c.dep_ == "nsubjpass":
-                    target += self._actors_of(c, by_token, quotes)
-                elif c.dep_ == "agent":
-                    source += [a for o in c.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
-                elif c.dep_ == "prep" and c.lower_ in (rule.target_preps or ()):
-                    target += [a for o in c.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
-                if c.dep_ in ("dobj", "obj"):  # "provide weapons to Russia"
-                    for prep in (p for p in c.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ())):
-                        target += [a for o in prep.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+            source_words, target_words = self._verbal_arguments(tok, rule)
+            source = [a for t in source_words for a in self._actors_of(t, by_token, quotes)]
+            target = [a for t in target_words for a in self._actors_of(t, by_token, quotes)]
             if rule.swap:
                 source, target = target, source
             if not target and rule.event_type in EMBEDDING_TYPES:
@@ -618,6 +604,26 @@ class EventCoder:
                 target = self._embedded_target(tok, by_token, quotes, exclude={a.id for a in source})
         dedup = lambda xs: list({a.id: a for a in xs}.values())  # noqa: E731
         return dedup(source), dedup(target)
+
+    def _verbal_arguments(self, tok: Token, rule: Rule) -> tuple[list[Token], list[Token]]:
+        """The words that name a verb's source (its subject, "by X") and target (its objects,
+        the rule's prepositions), in the order of the text."""
+        subject = self._subject(tok)
+        source, target = ([subject] if subject is not None else []), []
+        pobjs = lambda prep: [o for o in prep.children if o.dep_ == "pobj"]  # noqa: E731
+        for c in tok.children:
+            if c.dep_ in ("dobj", "obj", "dative"):
+                # "provide weapons to Moscow": a dative "to" is a preposition with an object
+                target += pobjs(c) if c.pos_ == "ADP" else [c]
+            elif c.dep_ == "nsubjpass":
+                target.append(c)
+            elif c.dep_ == "agent":
+                source += pobjs(c)
+            elif c.dep_ == "prep" and c.lower_ in (rule.target_preps or ()):
+                target += pobjs(c)
+            if c.dep_ in ("dobj", "obj"):  # "provide weapons to Russia"
+                target += [o for p in c.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ()) for o in pobjs(p)]
+        return source, target
 
     def _unnamed_groups(self, tok: Token, rule: Rule, sent: Span, where: Place | None,
                         source: list[Actor], target: list[Actor], by_token) -> tuple[list[Actor], list[Actor]]:
@@ -660,23 +666,19 @@ class EventCoder:
             verb = tok.head.head if rule.particle else tok.head if tok.dep_ == "dobj" and is_light_verb(tok.head) else None
             subject = self._subject(verb) if verb is not None and verb.pos_ in ("VERB", "AUX") else None
             return ([subject] if subject is not None else []), []
-        children = list(tok.children)
-        subject = self._subject(tok)
-        if subject is not None and subject.lower_ in THIRD_PERSON:
-            # "militants loyal to ... said they attempted to ...": the speaker's own words
-            speech = next((a for a in subject.ancestors if a.lemma_ in self.speech and a.pos_ == "VERB"), None)
-            speaker = self._subject(speech) if speech is not None else None
-            subject = speaker if speaker is not None and speaker.lower_ not in THIRD_PERSON else subject
-        source = [subject] if subject is not None else []
-        source += [o for c in children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
-        target = [c for c in children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass") and c.pos_ != "ADP"]
+        source, target = self._verbal_arguments(tok, rule)
+        source = [self._speaker_of(t) if t.lower_ in THIRD_PERSON else t for t in source]
         if rule.event_type in ("ASSAULT", "COERCE"):
             # "police opened fire to disperse demonstrators": those the purpose is aimed at
-            target += [o for c in children if self._purpose(c) for o in c.children if o.dep_ in ("dobj", "obj")]
-        target += [o for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for o in c.children if o.dep_ == "pobj"]
-        target += [o for c in children if c.dep_ == "prep" and c.lower_ in (rule.target_preps or ())
-                   for o in c.children if o.dep_ == "pobj"]
+            target += [o for c in tok.children if self._purpose(c) for o in c.children if o.dep_ in ("dobj", "obj")]
         return (target, source) if rule.swap else (source, target)
+
+    def _speaker_of(self, pronoun: Token) -> Token:
+        """"Militants loyal to ... said they attempted to ...": the subject of the speech verb a
+        pronoun stands under, else the pronoun."""
+        speech = next((a for a in pronoun.ancestors if a.lemma_ in self.speech and a.pos_ == "VERB"), None)
+        speaker = self._subject(speech) if speech is not None else None
+        return speaker if speaker is not None and speaker.lower_ not in THIRD_PERSON else pronoun
 
     def _group_of(self, heads: list[Token], by_token) -> tuple[Token, str] | None:
         for head in (h2 for h in heads for h2 in self._through_quantity(h)):
