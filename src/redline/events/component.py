@@ -320,10 +320,11 @@ class EventCoder:
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
+        named = self._countries_named(sent, by_token)
         where = self._place(tok, sent, rule)
-        where = in_context(where, self._countries_named(sent, by_token, besides=where.name if where else None))
+        where = in_context(where, self._countries_named(sent, by_token, besides=where.name) if where else named)
         if unplaced(source) or unplaced(target):
-            source, target = self._unnamed_groups(tok, rule, sent, where, source, target, by_token)
+            source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
         if unnamed_attack and where is not None and where.country and len(where.country) == 3:
@@ -349,7 +350,7 @@ class EventCoder:
         kind = self.rules.types[rule.event_type]
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
-        target = self._implicit_target(tok, rule, source, target, where, sent, by_token)
+        target = self._implicit_target(tok, rule, source, target, where, named, by_token)
         if rule.requires_target and not target:
             return None
         mode = rule.mode or self._mode(tok, kind.modes)
@@ -625,7 +626,7 @@ class EventCoder:
                 target += [o for p in c.children if p.dep_ == "prep" and p.lower_ in (rule.target_preps or ()) for o in pobjs(p)]
         return source, target
 
-    def _unnamed_groups(self, tok: Token, rule: Rule, sent: Span, where: Place | None,
+    def _unnamed_groups(self, tok: Token, rule: Rule, named: set[str], where: Place | None,
                         source: list[Actor], target: list[Actor], by_token) -> tuple[list[Actor], list[Actor]]:
         """"Police opened fire on demonstrators", "the government accused Darfur rebels": a
         group named only by what it is (data/roles.yaml) belongs to the country the sentence
@@ -636,24 +637,23 @@ class EventCoder:
         if source and not any(a.country for a in source):
             # "Judge Alejandro Rivera opened investigations against Chilean officials": an office
             # that only acts at home is of the one country its sentence names
-            named = self._countries_named(sent, by_token)
             code = next(iter(named)) if len(named) == 1 else None
             source = [replace(a, country=code) if code and len(code) == 3 and a.role and
                       (a.role.lower() in DOMESTIC_OFFICES or self.d.sector_of(a.role.lower()) == "JUD") else a
                       for a in source]
         if unplaced(source):
             group = self._group_of(source_heads, by_token)
-            code = group and self._context_country(sent, where, target, by_token)
+            code = group and self._context_country(named, where, target)
             if code:
                 source = source + [self._group_actor(group, code)]
         own = {a.country for a in source if a.country}
-        if target and rule.event_type in PLACE_TARGET_TYPES and len(own) == 1 and self._countries_named(sent, by_token) <= own:
+        if target and rule.event_type in PLACE_TARGET_TYPES and len(own) == 1 and named <= own:
             # "rebels will release Prime Minister Mahendra Chaudhry": released, arrested or
             # attacked at home, in a sentence about one country, a leader is of that country
             target = [replace(a, country=next(iter(own))) if a.kind == "person" and not a.country else a for a in target]
         if not target and source and rule.event_type not in OWN_OBJECT_TYPES:
             group = self._group_of(target_heads, by_token)
-            code = group and self._context_country(sent, where, source, by_token)
+            code = group and self._context_country(named, where, source)
             if code and not (group[1] == "MIL" and code in {a.country for a in source}):  # its own troops
                 target = [a for a in [self._group_actor(group, code)] if a.id not in {s.id for s in source}]
         return source, target
@@ -703,16 +703,17 @@ class EventCoder:
         return Actor(f"group:{code}:{sector}:{slug(head.lemma_)}", f"{text} ({self.d.country_name(code)})",
                      "organisation", code, sector, head.text)
 
-    def _context_country(self, sent: Span, where: Place | None, other: list[Actor], by_token) -> str | None:
+    @staticmethod
+    def _context_country(named: set[str], where: Place | None, other: list[Actor]) -> str | None:
         if where and where.country and len(where.country) == 3:
             return where.country
-        candidates = {a.country for a in other if a.country} or self._countries_named(sent, by_token)
+        candidates = {a.country for a in other if a.country} or named
         code = next(iter(candidates)) if len(candidates) == 1 else None
         return code if code and len(code) == 3 else None  # a country, not an international body
 
     def _countries_named(self, sent: Span, by_token, besides: str | None = None) -> set[str]:
         """Every country (or IGO) a sentence names, as an actor or a place (but `besides`)."""
-        named = {m.actor.country for i, m in by_token.items() if sent.start <= i < sent.end and m.actor.country}
+        named = {by_token[i].actor.country for i in range(sent.start, sent.end) if i in by_token and by_token[i].actor.country}
         for e in (e for e in sent.ents if e.label_ in PLACE_LABELS and e.text != besides):
             place = resolve_place(e.text, self.d)  # "Indianapolis", "Montenegro": a city or a country
             if place is not None and place.country:
@@ -750,7 +751,7 @@ class EventCoder:
                 for o in p.children if o.dep_ == "pobj"]
 
     def _implicit_target(self, tok: Token, rule: Rule, source: list[Actor], target: list[Actor], where: Place | None,
-                         sent: Span, by_token) -> list[Actor]:
+                         named: set[str], by_token) -> list[Actor]:
         """A target the text implies when it names none."""
         if target:
             return target
@@ -768,7 +769,7 @@ class EventCoder:
             if found:
                 return found[:1]
         if (rule.event_type in DOMESTIC_TYPES or rule.requires_future) and len(own) == 1 and len(code := next(iter(own))) == 3 \
-                and self._countries_named(sent, by_token) <= own:
+                and named <= own:
             # "Iraq's government is prepared to impose martial law", "the union called off its
             # strike", "warned that police will no longer tolerate rallies": a coercive or
             # conceding act, or a threat of one's own side's act, on no one named, in a sentence
@@ -826,8 +827,8 @@ class EventCoder:
                 before = subj[0].i - 1
                 while before > 0 and subj[0].doc[before].is_punct:
                     before -= 1
-                antecedent = subj[0].doc[before]
-                return antecedent if antecedent.pos_ in ("PROPN", "NOUN") and before < subj[0].i else t.head
+                antecedent = subj[0].doc[before] if before >= 0 else t.head
+                return antecedent if antecedent.pos_ in ("PROPN", "NOUN") else t.head
             if subj:
                 return subj[0]
             passive = [c for c in t.children if c.dep_ == "nsubjpass"]
