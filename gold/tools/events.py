@@ -189,6 +189,10 @@ def read_annotations(paths: list[Path], recs: dict, rows: dict) -> tuple[list[tu
             except json.JSONDecodeError as err:
                 problems.add(where, f"invalid JSON ({err})")
                 continue
+            if "text" in line:  # a sentence the team wrote: it carries its own text
+                check_line(line, " ".join(line["text"].split()), where, problems)
+                out.append((line["text"], line, str(path)))
+                continue
             row = rows.get(line.get("sid"))
             if row is None:
                 problems.add(where, f"unknown sid {line.get('sid')!r}")
@@ -216,6 +220,30 @@ def flat_to_raw(sentence: str) -> list[int]:
     return index
 
 
+def event_record(e: dict, flat: str, start: int, index: list[int]) -> dict:
+    """One annotated event with its words turned into offsets (`index`: the raw offset in the
+    sentence of each character of its white-space-collapsed form `flat`; `start`: the sentence's)."""
+
+    def span(words: str, occurrence: int = 1) -> list[int]:
+        pos = locate(flat, words, occurrence)
+        return [start + index[pos], start + index[pos + len(words) - 1] + 1]
+
+    def actor(a: dict | None) -> dict | None:
+        if a is None:
+            return None
+        got = {"name": a.get("name"), "country": a.get("country"), "sector": a.get("sector"),
+               "text": a.get("text"), "start": None, "end": None}
+        if a.get("text"):
+            got["start"], got["end"] = span(a["text"], a.get("occurrence", 1))
+        return got
+
+    t0, t1 = span(e["trigger"], e.get("trigger_occurrence", 1))
+    return {"event_type": e["type"], "mode": e.get("mode"), "trigger": e["trigger"], "trigger_start": t0,
+            "trigger_end": t1, "source": [actor(a) for a in e.get("source", [])],
+            "target": [actor(a) for a in e.get("target", [])], "negated": e["negated"],
+            "modality": e["modality"], "background": e["background"], "attributed_to": actor(e.get("attributed_to"))}
+
+
 def build(paths: list[Path], output: Path, shared: Path) -> None:
     recs = records(shared)
     rows = {sid(r): r for r in selection()}
@@ -224,7 +252,14 @@ def build(paths: list[Path], output: Path, shared: Path) -> None:
         print("\n".join(problems), file=sys.stderr)
         sys.exit(f"{len(problems)} problem(s): mend them first")
     first: dict[str, tuple[dict, str]] = {}
+    written = []
     for key, line, path in annotated:
+        if "text" in line:
+            text = " ".join(line["text"].split())
+            written.append({"source": "written", "doc": Path(path).stem, "text": text, "span": [0, len(text)],
+                            "split": "train", "note": line.get("note"), "events": [event_record(e, text, 0, list(range(len(text))))
+                                                                                     for e in line["events"]]})
+            continue
         first.setdefault(key, (line, path))
     missing = [k for k in rows if k not in first]
     out = []
@@ -236,33 +271,10 @@ def build(paths: list[Path], output: Path, shared: Path) -> None:
         sentence = recs[row["doc"]]["text"][start:end]
         flat = " ".join(sentence.split())
         index = flat_to_raw(sentence)
-
-        def span(words: str, occurrence: int = 1) -> list[int]:
-            pos = locate(flat, words, occurrence)
-            return [start + index[pos], start + index[pos + len(words) - 1] + 1]
-
-        def actor(a: dict | None) -> dict | None:
-            if a is None:
-                return None
-            got = {"name": a.get("name"), "country": a.get("country"), "sector": a.get("sector"),
-                   "text": a.get("text"), "start": None, "end": None}
-            if a.get("text"):
-                got["start"], got["end"] = span(a["text"], a.get("occurrence", 1))
-            return got
-
-        events = []
-        for e in line["events"]:
-            t0, t1 = span(e["trigger"], e.get("trigger_occurrence", 1))
-            events.append({
-                "event_type": e["type"], "mode": e.get("mode"), "trigger": e["trigger"],
-                "trigger_start": t0, "trigger_end": t1,
-                "source": [actor(a) for a in e.get("source", [])],
-                "target": [actor(a) for a in e.get("target", [])],
-                "negated": e["negated"], "modality": e["modality"], "background": e["background"],
-                "attributed_to": actor(e.get("attributed_to")),
-            })
+        events = [event_record(e, flat, start, index) for e in line["events"]]
         out.append({"source": row["source"], "doc": row["doc"], "span": row["span"], "published": row["published"],
                     "split": row["split"], "annotator": Path(path).stem, "note": line.get("note"), "events": events})
+    out += written
     output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
     print(f"{len(out)} sentences, {sum(len(r['events']) for r in out)} events -> {output}"
           f" ({len(missing)} selected sentences not annotated)")
