@@ -76,19 +76,72 @@ def make_docs(nlp: Language, articles: Iterable[tuple[str, "dt.date | None"]]) -
         yield doc
 
 
-def sentence_of(token: Token) -> Span:
-    """The sentence of a token. `Token.sent` walks the document from its start on every call;
-    this indexes the sentences once per Doc."""
-    doc = token.doc
-    index = doc.user_data.get("redline_sentence_index")
+class DocIndex:
+    """Sentences and entities of one parsed Doc, indexed once.
+
+    `Token.sent` walks the document from its start on every call, and `Doc.ents` and
+    `Span.ents` build every entity of the document on every access: asked once per trigger
+    or mention, either makes a long article quadratic. Built on first use, after the parser
+    and NER have run (Redline's components never change sentences or entities)."""
+
+    def __init__(self, doc: Doc):
+        self.sents = list(doc.sents)
+        self.sent_of = [0] * len(doc)
+        for n, sent in enumerate(self.sents):
+            self.sent_of[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        self.ents = list(doc.ents)
+        self.ent_of = [-1] * len(doc)
+        self.sent_ents: list[list[Span]] = [[] for _ in self.sents]
+        for n, ent in enumerate(self.ents):
+            self.ent_of[ent.start:ent.end] = [n] * (ent.end - ent.start)
+            self.sent_ents[self.sent_of[ent.start]].append(ent)
+
+
+INDEX_KEY = "redline_index"
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    """The Doc's index; each Redline component drops it when done (`drop_index`), so that it
+    never outlives the component's call (a user's later component may change the Doc)."""
+    index = doc.user_data.get(INDEX_KEY)
     if index is None:
-        sents = list(doc.sents)
-        index = (sents, [0] * len(doc))
-        for n, sent in enumerate(sents):
-            for i in range(sent.start, sent.end):
-                index[1][i] = n
-        doc.user_data["redline_sentence_index"] = index
-    return index[0][index[1][token.i]]
+        index = doc.user_data[INDEX_KEY] = DocIndex(doc)
+    return index
+
+
+def drop_index(doc: Doc) -> None:
+    doc.user_data.pop(INDEX_KEY, None)
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence of a token (from the Doc's index, not `Token.sent`)."""
+    index = doc_index(token.doc)
+    return index.sents[index.sent_of[token.i]]
+
+
+def sentence_ents(sent: Span) -> list[Span]:
+    """The entities that start in a sentence (`Span.ents` scans the whole Doc for them)."""
+    index = doc_index(sent.doc)
+    return index.sent_ents[index.sent_of[sent.start]] if len(sent) else []
+
+
+def entity_at(token: Token) -> Span | None:
+    """The entity a token is part of, if any."""
+    index = doc_index(token.doc)
+    n = index.ent_of[token.i]
+    return index.ents[n] if n >= 0 else None
+
+
+def climb(token: Token) -> Iterator[tuple[Token, Token]]:
+    """(child, head) from a token up to its root, one step at a time: at most as many steps as
+    the Doc has tokens, whatever the parse (a loop in a hand-made or broken parse ends too)."""
+    child = token
+    for _ in range(len(token.doc)):
+        head = child.head
+        if head.i == child.i:
+            return
+        yield child, head
+        child = head
 
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
-from redline.nlp import sentence_of
+from redline.nlp import drop_index, sentence_of
 from redline.yamlfiles import shipped
 
 if not Doc.has_extension("quotes"):
@@ -130,8 +130,9 @@ class QuoteFinder:
         quotes += self._indirect(doc, inside, mentions, quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
-        for key in ("redline_text", "redline_sentence_index"):  # caches for this call only
+        for key in ("redline_text", "redline_mention_at"):  # caches for this call only
             doc.user_data.pop(key, None)
+        drop_index(doc)
         return doc
 
     # -- quotes in marks -------------------------------------------------------------------------
@@ -270,10 +271,15 @@ class QuoteFinder:
 
     @staticmethod
     def _mention_at(tok: Token, mentions: list[Mention]) -> Mention | None:
-        for m in mentions:
-            if m.start <= tok.idx < m.end:
-                return m
-        return None
+        """The first mention over this token: looked up by character, from an index built once
+        per call (scanning the mentions for each token made long articles quadratic)."""
+        index = tok.doc.user_data.get("redline_mention_at")
+        if index is None:
+            index = tok.doc.user_data["redline_mention_at"] = {}
+            for m in mentions:
+                for i in range(m.start, m.end):
+                    index.setdefault(i, m)
+        return index.get(tok.idx)
 
     def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
         """The actor the subject phrase names: its head's mention, else a described speaker."""

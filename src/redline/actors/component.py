@@ -12,16 +12,17 @@ earlier mentions in the same article (surnames, spelling variants, "the official
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
-from redline.nlp import sentence_of
+from redline.nlp import drop_index, sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date
@@ -72,6 +73,59 @@ def phrase_head(span: Span) -> Token:
     return head
 
 
+class People:
+    """The persons an article has named so far, each once, with the indexes that find an
+    earlier person by a surname, a name part or a spelling variant without comparing the new
+    name with every person one by one (which made long articles quadratic)."""
+
+    def __init__(self):
+        self._latest: dict[Actor, int] = {}  # actor -> when last named (a count of names)
+        self._named = 0
+        self._by_word: dict[str, list[Actor]] = {}
+        self._names: list[str] = []          # each actor's name, in the order first named
+        self._actors: list[Actor] = []
+        self._words: list[str] = []          # each word of each name, and whose it is
+        self._word_actors: list[Actor] = []
+
+    def add(self, actor: Actor) -> None:
+        if actor not in self._latest:
+            self._names.append(actor.name)
+            self._actors.append(actor)
+            for word in actor.name.split():
+                self._by_word.setdefault(word, []).append(actor)
+                self._words.append(word)
+                self._word_actors.append(actor)
+        self._named += 1
+        self._latest[actor] = self._named
+
+    def latest(self, actors) -> Actor | None:
+        """Of these people, the one named last."""
+        return max(actors, key=self._latest.__getitem__, default=None)
+
+    def earlier(self, text: str) -> Actor | None:
+        """An earlier person this name refers to: a surname or a part of the full name, or a
+        one-word name one letter away from a part of it ("Chao" after "Zhao Lijian")."""
+        words = text.split()
+        if not words:
+            return None
+        named = [a for a in self._by_word.get(words[-1], ()) if words == a.name.split()[-len(words):]
+                 or (len(words) == 1 and words[0] in a.name.split())]
+        if named:
+            return self.latest(named)
+        if len(words) == 1 and len(words[0]) >= 4:
+            close = {self._word_actors[i] for _, distance, i in
+                     process.extract(words[0], self._words, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+                     if distance == 1}
+            if len(close) == 1:
+                return close.pop()
+        return None
+
+    def variant(self, text: str) -> Actor | None:
+        """The person named last whose name is this one spelled or ordered differently."""
+        alike = process.extract(text, self._names, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_SAME_PERSON, limit=None)
+        return self.latest(self._actors[i] for _, _, i in alike)
+
+
 @Language.factory("redline_actors", default_config={"actor_files": []})
 def make_actor_resolver(nlp: Language, name: str, actor_files: list[str]) -> "ActorResolver":
     return ActorResolver(nlp, cached_dictionary(tuple(actor_files)))
@@ -80,6 +134,7 @@ def make_actor_resolver(nlp: Language, name: str, actor_files: list[str]) -> "Ac
 class ActorResolver:
     def __init__(self, nlp: Language, dictionary: ActorDictionary):
         self.d = dictionary
+        self._aliases = [alias for alias in self.d.people if len(alias) > 5]  # long enough to match loosely
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         tables = {
             "PERSON": self.d.people, "ORG": self.d.organisations, "COUNTRY": self.d.country_names,
@@ -92,6 +147,9 @@ class ActorResolver:
     def candidates(self, doc: Doc) -> list[tuple[Span, str, bool]]:
         """Non-overlapping (span, label, from_dictionary), longest and dictionary first."""
         self._matches = [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)]
+        # By start, to find those inside a span by bisection (`_matches_in`)
+        self._match_order = sorted(range(len(self._matches)), key=lambda k: self._matches[k][1])
+        self._match_starts = [self._matches[k][1] for k in self._match_order]
         found = [(Span(doc, s, e), label, True) for label, s, e in self._matches]
         for ent in doc.ents:  # "the White House": the article is not part of the name
             if len(ent) == 1 and ent[0].lower_ in NOT_NAMES:
@@ -114,7 +172,9 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         day: dt.date | None = doc._.published
         mentions: list[Mention] = []
-        people: list[Actor] = []  # persons mentioned so far, for surnames and variants
+        # Persons mentioned so far, for surnames and variants: each once, in the order of its
+        # latest mention (a list of every mention made each look-up grow with the article).
+        people = People()
         candidates = self.candidates(doc)
         person_tokens = {t for span, label, _ in candidates if label == "PERSON" for t in range(span.start, span.end)}
 
@@ -141,7 +201,7 @@ class ActorResolver:
                 if self._is_place(span):
                     continue
                 actor, method = self.d.state(self.d.capitals[text], "GOV"), "metonym"
-            elif label == "PERSON" or (label == "ORG" and self._earlier_person(text, people)):
+            elif label == "PERSON" or (label == "ORG" and people.earlier(text)):
                 actor, method = self._person(span, people, day)
             elif label == "ORG":
                 if len(span) == 1 and not from_dict and (
@@ -151,7 +211,7 @@ class ActorResolver:
             else:
                 continue  # other places and groups (GPE cities, NORP "Western") are not actors
             if actor.kind == "person":
-                people.append(actor)
+                people.add(actor)
             if method in ("group", "title"):
                 span = self._phrase_span(span)
                 method = "role" if method == "group" else method
@@ -163,35 +223,23 @@ class ActorResolver:
         mentions += self._definite_descriptions(doc, mentions, day)
         mentions.sort(key=lambda m: m.start)
         doc._.actor_mentions = mentions
+        drop_index(doc)
         return doc
 
     # -- people ---------------------------------------------------------------------------------
-    @staticmethod
-    def _earlier_person(text: str, people: list[Actor]) -> Actor | None:
-        """An earlier person this name refers to: a surname or a part of the full name, or a
-        one-word name one letter away from a part of it ("Chao" after "Zhao Lijian")."""
-        words = text.split()
-        for actor in reversed(people):
-            names = actor.name.split()
-            if words == names[-len(words):] or (len(words) == 1 and words[0] in names):
-                return actor
-        if len(words) == 1 and len(words[0]) >= 4:
-            close = {a for a in people for n in a.name.split() if Levenshtein.distance(words[0], n) == 1}
-            if len(close) == 1:
-                return close.pop()
-        return None
-
-    def _person(self, span: Span, people: list[Actor], day: dt.date | None) -> tuple[Actor, str]:
+    def _person(self, span: Span, people: People, day: dt.date | None) -> tuple[Actor, str]:
         text = span.text
-        earlier = self._earlier_person(text, people)
+        earlier = people.earlier(text)
         if earlier:
             return earlier, "surname"
-        for actor in reversed(people):
-            if fuzz.token_sort_ratio(text, actor.name) >= FUZZY_SAME_PERSON:
-                return actor, "fuzzy"
-        for alias, person in self.d.people.items():
-            if len(alias) > 5 and fuzz.ratio(text, alias) >= 92:
-                return self.d.person_actor(person, day), "fuzzy"
+        variant = people.variant(text)
+        if variant:
+            return variant, "fuzzy"
+        # The first alias of the dictionary (in its order) this name is a variant of
+        alike = process.extract(text, self._aliases, scorer=fuzz.ratio, score_cutoff=92, limit=None)
+        if alike:
+            alias = self._aliases[min(i for _, _, i in alike)]
+            return self.d.person_actor(self.d.people[alias], day), "fuzzy"
         role_phrase, country, sector = self._role_context(span)
         method = "role" if role_phrase else "ner"
         return Actor(f"person:{slug(text)}", text, "person", country, sector, role_phrase), method
@@ -243,7 +291,8 @@ class ActorResolver:
 
     def _matches_in(self, span: Span) -> list[tuple[str, int, int]]:
         """Dictionary matches of this Doc (found once, in `candidates`) inside `span`."""
-        return [(label, s, e) for label, s, e in self._matches if span.start <= s and e <= span.end]
+        inside = self._match_order[bisect_left(self._match_starts, span.start):bisect_left(self._match_starts, span.end)]
+        return [self._matches[k] for k in sorted(inside) if self._matches[k][2] <= span.end]
 
     def _country_in(self, span: Span) -> str | None:
         for label, s, e in self._matches_in(span):
@@ -402,18 +451,25 @@ class ActorResolver:
     def _missed_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """"Price told a news briefing": a surname NER did not tag, after the full name."""
         covered = covered_chars(mentions)
+        # One pass: the people named so far, by surname (the latest wins), instead of
+        # looking back through every mention at each capitalised word.
+        people = sorted((m for m in mentions if m.actor.kind == "person" and len(m.actor.name.split()) > 1),
+                        key=lambda m: m.end)
+        by_surname: dict[str, Mention] = {}
+        at = 0
         found = []
         for tok in doc:
+            while at < len(people) and people[at].end <= tok.idx:
+                by_surname[people[at].actor.name.split()[-1]] = people[at]
+                at += 1
             if tok.idx in covered or not tok.text[:1].isupper() or tok.is_sent_start and tok.pos_ != "PROPN":
                 continue
-            for m in reversed(mentions):
-                if m.end <= tok.idx and m.actor.kind == "person" and len(m.actor.name.split()) > 1 \
-                        and tok.text == m.actor.name.split()[-1]:
-                    found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, m.actor, "surname"))
-                    break
+            m = by_surname.get(tok.text)
+            if m is not None:
+                found.append(Mention(tok.idx, tok.idx + len(tok), tok.text, m.actor, "surname"))
         return found
 
-    def _unlabelled_names(self, doc: Doc, mentions: list[Mention], people: list[Actor]) -> list[Mention]:
+    def _unlabelled_names(self, doc: Doc, mentions: list[Mention], people: People) -> list[Mention]:
         """"Eswar Prasad, a trade professor at Cornell, said": a name of two or more proper
         nouns as the subject of a verb, which NER did not tag, is a person."""
         covered = covered_chars(mentions)
@@ -436,7 +492,7 @@ class ActorResolver:
             if not all(t.text[:1].isupper() and t.is_alpha for t in span):
                 continue
             actor, method = self._person(span, people, doc._.published)
-            people.append(actor)
+            people.add(actor)
             found.append(Mention(span.start_char, span.end_char, span.text, actor, method))
         return found
 

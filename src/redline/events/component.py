@@ -24,7 +24,7 @@ from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary,
 from redline.events.dates import resolve
 from redline.events.places import Place, city_index, in_context, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
-from redline.nlp import sentence_of
+from redline.nlp import climb, drop_index, entity_at, sentence_ents, sentence_of
 from redline.quotes import Quote, cue_words
 
 if not Doc.has_extension("events"):
@@ -79,6 +79,8 @@ OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 DOMESTIC_TYPES = {"COERCE", "CONCEDE", "MOBILIZE"}
 # Verbal acts whose target is often named in the clause they govern.
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
+# How deep one argument's actors are looked for through pronouns, quantities and "of" phrases.
+MAX_REFERENCE_DEPTH = 8
 THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
 MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
 
@@ -133,7 +135,10 @@ def meeting_participants(tok: Token) -> Token | None:
     """The subject of the clause a nominal meeting sits in, through framing nouns and
     non-finite verbs ("X and Y were filmed saying goodbyes at the end of two days of talks")."""
     node, verb = tok, None
-    while node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ in MEETING_PREPS:
+    steps = range(len(tok.doc))  # each loop climbs the parse: never more steps than it has tokens
+    for _ in steps:
+        if not (node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ in MEETING_PREPS):
+            break
         up = node.head.head
         if up.pos_ in ("VERB", "AUX"):
             verb = up
@@ -141,7 +146,9 @@ def meeting_participants(tok: Token) -> Token | None:
         if up.lemma_.lower() not in MEETING_FRAMES:
             return None
         node = up
-    while verb is not None:
+    for _ in steps:
+        if verb is None:
+            break
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return subjects[0]
@@ -247,6 +254,7 @@ class EventCoder:
         events += self._modal_requests(doc, by_token, quotes, published, events)
         events.sort(key=lambda e: e.trigger_start)
         doc._.events = events
+        drop_index(doc)
         return doc
 
     @staticmethod
@@ -264,11 +272,12 @@ class EventCoder:
                 return False
             if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in BACKGROUND_FRAMES:
                 return True  # "the impact of the Russian war", "the anniversary of the invasion"
-            while node.head.i != node.i and node.dep_ not in ("nsubj", "nsubjpass"):
-                if node.dep_ == "pobj" and (node.head.lower_ in TIME_WORDS or node.head.head.lower_ in TIME_WORDS):
+            for node, head in climb(node):
+                if node.dep_ in ("nsubj", "nsubjpass"):
                     return False
-                node = node.head
-                if node.idx in at:
+                if node.dep_ == "pobj" and (head.lower_ in TIME_WORDS or head.head.lower_ in TIME_WORDS):
+                    return False
+                if head.idx in at:
                     return True
             return False
 
@@ -446,17 +455,24 @@ class EventCoder:
         return True
 
     # -- actors ---------------------------------------------------------------------------------
-    def _actors_of(self, token: Token | None, by_token, quotes=None) -> list[Actor]:
-        """The actors an argument names: its head's mention, else the mentions in its noun phrase."""
-        if token is None:
+    def _actors_of(self, token: Token | None, by_token, quotes=None, within: frozenset[int] = frozenset(),
+                   depth: int = 0) -> list[Actor]:
+        """The actors an argument names: its head's mention, else the mentions in its noun phrase.
+
+        `within`: the words whose actors are being looked for further up this chain of calls.
+        A pronoun's antecedent or an "of" phrase that leads back to one of them ("Most of them
+        agreed": "them" is looked for in the subject, which is "Most of them") names nothing
+        more, and the chain is never deeper than `MAX_REFERENCE_DEPTH`."""
+        if token is None or token.i in within or depth >= MAX_REFERENCE_DEPTH:
             return []
         found: list[Actor] = []
         heads = [token] + [c for c in token.conjuncts]
         heads = [h2 for h in heads for h2 in self._through_quantity(h)]
+        within = within | {token.i} | {h.i for h in heads}
         for head in heads:
             pronoun = head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$")  # "us" the pronoun, not "US"
             if pronoun and head.lower_ in THIRD_PERSON:
-                found += self._antecedent(head, by_token, quotes)
+                found += self._antecedent(head, by_token, quotes, within, depth + 1)
                 continue
             if head.lower_ == "country" and any(c.lower_ == "the" for c in head.children) and head.i not in by_token:
                 found += self._country_antecedent(head, by_token)
@@ -502,23 +518,25 @@ class EventCoder:
             # "leaders of Romania's new government": people named by role are of the "of" phrase
             found = [a for h in heads if h.pos_ == "NOUN" and self.d.sector_of(h.lower_)
                      for p in h.children if p.dep_ == "prep" and p.lower_ == "of"
-                     for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes)]
+                     for o in p.children if o.dep_ == "pobj" for a in self._actors_of(o, by_token, quotes, within, depth + 1)]
         unique: dict[str, Actor] = {}
         for a in found:
             unique.setdefault(a.id, a)
         return list(unique.values())
 
     @staticmethod
-    def _through_quantity(head: Token) -> list[Token]:
-        if head.lower_ in QUANTITY_HEADS:
+    def _through_quantity(head: Token, depth: int = 0) -> list[Token]:
+        """"Thousands of them", "some of the members of the group": the words the quantity is of
+        (nested at most `MAX_REFERENCE_DEPTH` deep)."""
+        if head.lower_ in QUANTITY_HEADS and depth < MAX_REFERENCE_DEPTH:
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
                 objs = [o for o in prep.children if o.dep_ == "pobj"]
                 if objs:
                     # "scores of Sierra Leonean and Liberian refugees": every one coordinated
-                    return [t for o in objs for c in (o, *o.conjuncts) for t in EventCoder._through_quantity(c)]
+                    return [t for o in objs for c in (o, *o.conjuncts) for t in EventCoder._through_quantity(c, depth + 1)]
         return [head]
 
-    def _antecedent(self, pronoun: Token, by_token, quotes) -> list[Actor]:
+    def _antecedent(self, pronoun: Token, by_token, quotes, within: frozenset[int] = frozenset(), depth: int = 0) -> list[Actor]:
         """"Russia said it would resume ...": the speaker; "Western countries increased their
         support": the clause's own subject; else the nearest fitting actor before."""
         wants_person = pronoun.lower_ in ("he", "she", "him", "her", "his")
@@ -526,12 +544,12 @@ class EventCoder:
             verb = next((a for a in pronoun.ancestors if a.pos_ in ("VERB", "AUX")), None)
             subj = [c for c in verb.children if c.dep_ == "nsubj" and c.i < pronoun.i] if verb is not None else []
             if subj and subj[0].pos_ != "PRON" and pronoun.i not in {t.i for t in subj[0].subtree}:
-                return self._actors_of(subj[0], by_token, quotes)
+                return self._actors_of(subj[0], by_token, quotes, within, depth)
         for a in pronoun.ancestors:
             if a.pos_ in ("VERB", "AUX") and a.lemma_ in self.speech:
                 subj = [c for c in a.children if c.dep_ == "nsubj" and c.i != pronoun.i]
                 if subj and subj[0].lower_ not in THIRD_PERSON:
-                    speakers = self._actors_of(subj[0], by_token, quotes)
+                    speakers = self._actors_of(subj[0], by_token, quotes, within, depth)
                     fitting = [x for x in speakers if (x.kind == "person") == wants_person]
                     if fitting:
                         return fitting[:1]
@@ -714,12 +732,13 @@ class EventCoder:
     def _countries_named(self, sent: Span, by_token, besides: str | None = None) -> set[str]:
         """Every country (or IGO) a sentence names, as an actor or a place (but `besides`)."""
         named = {by_token[i].actor.country for i in range(sent.start, sent.end) if i in by_token and by_token[i].actor.country}
-        for e in (e for e in sent.ents if e.label_ in PLACE_LABELS and e.text != besides):
+        ents = [e for e in sentence_ents(sent) if e.end <= sent.end]  # as `sent.ents`, without scanning the Doc
+        for e in (e for e in ents if e.label_ in PLACE_LABELS and e.text != besides):
             place = resolve_place(e.text, self.d)  # "Indianapolis", "Montenegro": a city or a country
             if place is not None and place.country:
                 named.add(place.country)
         # "the north Lebanese port": a country adjective names its country too
-        return named | {code for e in sent.ents if e.label_ == "NORP" and (code := self.d.adjectives.get(e.text))}
+        return named | {code for e in ents if e.label_ == "NORP" and (code := self.d.adjectives.get(e.text))}
 
     def _object_target(self, tok: Token, rule: Rule, source: list[Actor], by_token, quotes) -> list[Actor]:
         """"suspended a military aid program for Bosnia", "tighten the blockade of Serbia",
@@ -873,10 +892,9 @@ class EventCoder:
         presupposed = tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj"
         # "tensions ahead of a meeting": the meeting is still to come
         future |= presupposed and tok.head.lower_ == "of" and tok.head.head.lower_ == "ahead"
-        child, head = tok, tok.head
         # spaCy makes a new Token object on each access: compare positions, never identity
-        while head.i != child.i and child.dep_ in CLAUSE_LABELS | {"ROOT"}:
-            if child.dep_ == "ROOT":
+        for child, head in climb(tok):
+            if child.dep_ not in CLAUSE_LABELS:
                 break
             lemma = head.lemma_.lower()
             if head.pos_ in ("VERB", "AUX") and lemma in self.speech and child.dep_ in ("ccomp", "conj", "xcomp", "parataxis"):
@@ -911,7 +929,6 @@ class EventCoder:
                 hypothetical = True
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in head.children):
                 hypothetical = True
-            child, head = head, head.head
         attributed = claimant
         for q in quotes:
             if q.start <= tok.idx < q.end and q.speaker is not None:
@@ -940,7 +957,7 @@ class EventCoder:
         fallback = (published, "unknown", None)
         if published is None:
             return (None, "unknown", None)
-        for ent in (e for e in tok.doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end):
+        for ent in (e for e in sentence_ents(sent) if e.label_ in ("DATE", "TIME")):
             if ent.root.head.lower_ in ("for", "over", "within", "during") and ent.root.dep_ == "pobj":
                 continue  # "for 18 years": how long, not when
             if self._governed_by(ent.root, tok):
@@ -952,9 +969,7 @@ class EventCoder:
     @staticmethod
     def _governed_by(token: Token, trigger: Token) -> bool:
         """Is `token` a modifier of the trigger's own clause, not of another verb above or beside it?"""
-        t = token
-        while t.head.i != t.i:
-            t = t.head
+        for _, t in climb(token):
             if t.i == trigger.i:
                 return True
             if t.dep_ == "acl" and t.lemma_.lower() in PUBLISHING_VERBS:
@@ -974,7 +989,8 @@ class EventCoder:
             if prep.lower_ == "to" and not (rule.event_type == "CONSULT"):
                 continue
             for obj in (o for o in prep.children if o.dep_ == "pobj"):
-                span = next((e for e in tok.doc.ents if e.start <= obj.i < e.end and e.label_ in PLACE_LABELS | {"ORG"}), None)
+                span = entity_at(obj)
+                span = span if span is not None and span.label_ in PLACE_LABELS | {"ORG"} else None
                 text = span.text if span is not None else obj.text
                 if span is not None or obj.text in self.d.capitals or obj.text in self.d.country_names:
                     # "a visit to Moscow": the place visited; "met in Rome": where it happened
@@ -993,13 +1009,14 @@ class EventCoder:
                          next((c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"), t))
             if t.ent_type_ not in PLACE_LABELS and not (t.pos_ == "PROPN" and t.text.casefold() in city_index()):
                 continue  # "in Odesa" even where NER did not tag the city
-            path, a = [], t
-            while a.i != tok.i and a.head.i != a.i:
-                a = a.head
-                path.append(a)
+            path = []
+            for a, head in climb(t):
+                if a.i == tok.i:
+                    break
+                path.append(head)
             if any(x.pos_ in ("VERB", "AUX") and x.i != tok.i and any(c.dep_ == "nsubj" for c in x.children) for x in path):
                 continue
-            span = next((e for e in tok.doc.ents if e.start <= t.i < e.end), None)
+            span = entity_at(t)
             return resolve_place(span.text if span is not None else t.text, self.d)
         return None
 
