@@ -294,3 +294,23 @@ def test_a_city_name_many_countries_share_is_the_one_the_sentence_is_about(nlp):
     assert e.location.country == "LBN"
     (libya,) = coded(nlp, "Gunmen attacked a bus in Tripoli on Sunday.", "ASSAULT")
     assert libya.location.country == "LBY"  # the largest of that name
+
+
+@pytest.mark.parametrize("text", [
+    "Most of them agreed.", "Some of them denied it.", "Thousands of them protested in Moscow.",
+    "Many of them said most of them would agree to meet some of them.",
+    "Russia said it had attacked them, and most of them said they would respond.",
+])
+def test_a_pronoun_inside_a_quantity_refers_to_no_one_rather_than_to_itself(nlp, text):
+    # Before: "Most" -> "them" -> the speech verb's subject "Most" -> ... until RecursionError.
+    found = events(nlp, text)
+    assert all(e.source for e in found)
+
+
+@pytest.mark.parametrize("published, text", [
+    (dt.date(1, 1, 1), "Russia attacked Ukraine last year, two months ago and on Monday."),
+    (dt.date(9999, 12, 31), "Russia will attack Ukraine tomorrow, next year and next spring."),
+])
+def test_dates_beyond_the_calendar_fall_back_to_the_publication_date(nlp, published, text):
+    found = events(nlp, text, published)
+    assert found and all(e.date == published and e.date_precision == "unknown" for e in found)

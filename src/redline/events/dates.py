@@ -45,7 +45,18 @@ def _shift_months(day: dt.date, months: int) -> dt.date:
 
 
 def resolve(text: str, published: dt.date, future: bool = False) -> ResolvedDate | None:
-    """Resolve a date expression; None when it names no date at all ("for years")."""
+    """Resolve a date expression; None when it names no date at all ("for years").
+
+    A date outside the years 1 to 9999 ("last year" in a record published on 0001-01-01, Go's
+    zero time; "tomorrow" on 9999-12-31) cannot be represented: the publication date stands
+    in, with precision unknown, as for a sentence that gives no date."""
+    try:
+        return _resolve(text, published, future)
+    except (OverflowError, ValueError):  # date arithmetic beyond dt.date.min or dt.date.max
+        return ResolvedDate(published, "unknown", " ".join(text.split()))
+
+
+def _resolve(text: str, published: dt.date, future: bool) -> ResolvedDate | None:
     raw = " ".join(text.split())
     t = raw.lower().replace("’", "'")
     t = re.sub(r"'s$", "", t)
