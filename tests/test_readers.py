@@ -114,3 +114,16 @@ def test_jsonl_bad_lines_are_errors_and_good_lines_are_read(tmp_path):
         (6, "article a6: no `text` or `html`"),
     ]
     assert str(bad[0]).startswith(f"{path}:2: ")
+
+
+def test_lone_surrogates_are_replaced_and_noted(tmp_path):
+    # "\ud83d" alone is valid JSON (half an emoji); the tokenizer and DuckDB refuse it.
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "cut\\ud83d", "title": "\\udc00", "text": "Talks \\ud83d ended. \\ud83d\\ude00"}\n', encoding="utf-8")
+    article = one(path)
+    assert (article.id, article.meta["title"], article.content) == ("cut\ufffd", "\ufffd", "Talks \ufffd ended. \U0001f600")
+    assert article.note.startswith("3 lone UTF-16 surrogate(s)")
+    utf16 = tmp_path / "cut.txt"
+    utf16.write_bytes("Talks ended.".encode("utf-16") + b"\x3d\xd8")  # a high surrogate, its pair cut off
+    article = one(utf16)
+    assert article.content == "Talks ended.\ufffd" and "1 lone UTF-16 surrogate" in article.note

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.errors import InputError
-from redline.ingest.readers import json_objects
+from redline.ingest.readers import json_objects, without_surrogates
 
 COLUMNS = ("id", "file", "outlet", "url", "published", "language", "title")
 META_COLUMNS = ("outlet", "url", "published", "language", "title")
@@ -81,6 +81,7 @@ class Manifest:
         for number, row in json_objects(path, text):
             if isinstance(row, InputError):
                 raise row  # a manifest with a broken line cannot be trusted for the others
+            row, _ = without_surrogates(row)  # as in articles' records (nothing downstream takes them)
             cls._check_columns(path, list(row), line=number)
             rows.append((number, {k: ("" if v is None else str(v)).strip() for k, v in row.items()}))
         return rows

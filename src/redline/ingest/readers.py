@@ -25,6 +25,9 @@ RECORD_FORMATS = ("jsonl", "feed")
 JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 STRAY_BYTE = re.compile("[\udc80-\udcff]")
+# In a Python string every surrogate is a lone one (a pair decodes to one character): half of a
+# character, such as an emoji cut in two by a "\ud83d" JSON escape. Nothing downstream takes it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -118,11 +121,13 @@ def decode(data: bytes, path: Path, html: bool = False) -> tuple[str, str | None
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), None
+            text, repaired = without_surrogates(data.decode("utf-16", errors="surrogatepass"))
         except UnicodeDecodeError as err:
             raise InputError(path, f"invalid UTF-16 ({err.reason} at byte {err.start})") from None
+        return text, surrogates_note(repaired)
     if b"\x00" in data[:8192]:
-        return decode_utf16_without_bom(data, path), "no byte-order mark: read as UTF-16"
+        text, repaired = without_surrogates(decode_utf16_without_bom(data, path))
+        return text, "; ".join(filter(None, ["no byte-order mark: read as UTF-16", surrogates_note(repaired)]))
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
@@ -159,10 +164,29 @@ def decode_utf16_without_bom(data: bytes, path: Path) -> str:
     for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
         if len(data) % 2 == 0 and zeros and zeros.count(0) / len(zeros) >= MIN_NUL_SHARE_UTF16:
             try:
-                return data.decode(codec)
+                return data.decode(codec, errors="surrogatepass")  # lone surrogates: see `without_surrogates`
             except UnicodeDecodeError:
                 break
     raise InputError(path, "binary file, not text (NUL bytes)")
+
+
+def without_surrogates(value):
+    """A text, or a JSON value, with each lone UTF-16 surrogate replaced by U+FFFD; and how many."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, (dict, list)):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        repaired = [(key, *without_surrogates(item)) for key, item in items]
+        count = sum(n for _, _, n in repaired)
+        if isinstance(value, dict):
+            return {without_surrogates(key)[0]: item for key, item, _ in repaired}, count
+        return [item for _, item, _ in repaired], count
+    return value, 0
+
+
+def surrogates_note(count: int) -> str | None:
+    return f"{count} lone UTF-16 surrogate(s) (half a character, such as an emoji cut in two) replaced by U+FFFD" \
+        if count else None
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputError]:
@@ -174,7 +198,7 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawArticle | InputErro
         if fmt == "jsonl":
             for item in read_jsonl(path, text):
                 if isinstance(item, RawArticle):
-                    item.note = note
+                    item.note = "; ".join(filter(None, [note, item.note])) or None
                 yield item
             return
         if not text.strip():
@@ -204,20 +228,21 @@ def read_jsonl(path: Path, text: str) -> Iterator[RawArticle | InputError]:
         yield InputError(path, "empty file")
         return
     for number, record in json_objects(path, text):
-        if isinstance(record, InputError):
-            yield record
-            continue
-        unknown = sorted(set(record) - JSONL_FIELDS)
-        if unknown:
-            yield InputError(path, f"unknown field(s) {', '.join(unknown)} (expected {', '.join(sorted(JSONL_FIELDS))})", line=number)
-            continue
-        article_id = record.get("id")
-        if not isinstance(article_id, str) or not article_id.strip():
-            yield InputError(path, "missing or empty `id`", line=number)
-            continue
-        body, is_html = (record.get("text"), False) if record.get("text") else (record.get("html"), True)
-        if not isinstance(body, str) or not body.strip():
-            yield InputError(path, f"article {article_id}: no `text` or `html`", line=number)
-            continue
-        meta = {k: record[k] for k in ("url", "title", "outlet", "published", "language") if record.get(k)}
-        yield RawArticle(article_id.strip(), path, "jsonl", body, is_html=is_html, meta=meta, line=number)
+        yield record if isinstance(record, InputError) else record_article(path, record, line=number)
+
+
+def record_article(path: Path | str, record: dict, line: int | None = None, source_format: str = "jsonl") -> RawArticle | InputError:
+    """One JSON record (a line of a .jsonl file, or an upload) as an article, or what is wrong with it."""
+    record, repaired = without_surrogates(record)
+    unknown = sorted(set(record) - JSONL_FIELDS)
+    if unknown:
+        return InputError(path, f"unknown field(s) {', '.join(unknown)} (expected {', '.join(sorted(JSONL_FIELDS))})", line=line)
+    article_id = record.get("id")
+    if not isinstance(article_id, str) or not article_id.strip():
+        return InputError(path, "missing or empty `id`", line=line)
+    body, is_html = (record.get("text"), False) if record.get("text") else (record.get("html"), True)
+    if not isinstance(body, str) or not body.strip():
+        return InputError(path, f"article {article_id}: no `text` or `html`", line=line)
+    meta = {k: record[k] for k in ("url", "title", "outlet", "published", "language") if record.get(k)}
+    return RawArticle(article_id.strip(), path, source_format, body, is_html=is_html, meta=meta, line=line,
+                      note=surrogates_note(repaired))
