@@ -126,3 +126,10 @@ def test_user_furniture_file_adds_reasons(tmp_path):
     assert "Support independent" in clean_text(raw, shape_rules=False).text
     result = clean_text(raw, rules=load_furniture_rules([extra]), shape_rules=False)
     assert [(r.text, r.reason) for r in result.removed] == [("Support independent journalism today", "donation-ask")]
+
+
+def test_a_very_short_article_is_kept_whole():
+    # No line is long enough to look like prose: before, every line went as trailing furniture.
+    c = clean_text("Russia attacked Ukraine.\n\n\n\nChina met Iran.\n\nShare this")
+    assert c.text == "Russia attacked Ukraine.\n\nChina met Iran."
+    assert [r.reason for r in c.removed] == ["share-prompt"]

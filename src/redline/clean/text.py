@@ -169,7 +169,9 @@ def short_line_key(line: Line) -> str | None:
 def mark_by_shape(lines: list[Line], reasons: dict[int, str]) -> None:
     """Mark furniture that shows by its shape and place: labels, teasers, trailing lines."""
     kept = [i for i in range(len(lines)) if i not in reasons]
-    sentence_idx = [i for i in kept if lines[i].sentence_like]
+    # A very short article ("Russia attacked Ukraine.") has no line long enough to look like
+    # prose: then its lines that end a sentence are its sentences, not trailing furniture.
+    sentence_idx = [i for i in kept if lines[i].sentence_like] or [i for i in kept if lines[i].ends_sentence]
     first_sentence = sentence_idx[0] if sentence_idx else len(lines)
     last_sentence = sentence_idx[-1] if sentence_idx else -1
 
