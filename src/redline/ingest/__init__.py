@@ -24,7 +24,7 @@ from redline.errors import InputError
 from redline.ingest.manifest import Manifest, parse_date
 from redline.ingest.readers import RECORD_FORMATS, RawArticle, discover, read_file
 from redline.language import identify
-from redline.nlp import doc_sentences, doc_terms, load_pipeline, make_docs
+from redline.nlp import doc_sentences, doc_terms, load_pipeline, make_docs, pipeline_key
 from redline.store import ArticleRecord, Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
@@ -85,7 +85,7 @@ class Ingestor:
         # Each outlet's repeated short lines; found by `run` unless given (a partition of a
         # distributed run gets those of the whole corpus).
         self._repeated: dict[str, frozenset[str]] | None = outlet_repeated
-        self._pipeline_key = (self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files))
+        self._pipeline_key = pipeline_key(self.settings)
         self.workers = max(1, workers)
         self.batch_size = batch_size
         self._in_flight: deque = deque()
