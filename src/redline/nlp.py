@@ -76,6 +76,9 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
         import redline.events.typer  # noqa: F401 - registers the redline_event_typer factory
 
         nlp.add_pipe("redline_event_typer", config={"drop_no_event": event_typer_drop})
+    # Load now what the components load on first use (place names, date parsing): no article
+    # pays for it, and `max_article_seconds` counts parsing only.
+    nlp("Russia attacked Ukraine in Kyiv on March 3, 2021, officials said.")
     return nlp
 
 
