@@ -702,9 +702,10 @@ app.add_typer(eval_app, name="eval")
 SharedOption = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it.")
 ErrorsOption = typer.Option(False, "--errors", help="Also list every miss, spurious find and wrong attribute.")
 JsonOption = typer.Option(False, "--json", help="Print the figures as JSON.")
+SplitOption = typer.Option(None, "--split", help="Only the gold lines of this split (train or test).")
 
 
-def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool):
+def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool, split: Optional[str] = None):
     """Load a gold file and score it; the summary goes out as JSON when asked."""
     import json
 
@@ -712,7 +713,7 @@ def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_
 
     settings = _settings(config, None)
     try:
-        records = load_gold(gold, shared)
+        records = load_gold(gold, shared, split)
     except (OSError, ValueError, KeyError) as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(2)
@@ -736,11 +737,12 @@ def eval_quotes(
     errors: bool = ErrorsOption,
     json_out: bool = JsonOption,
     config: Optional[Path] = ConfigOption,
+    split: Optional[str] = SplitOption,
 ) -> None:
     """Precision and recall of quote spans, and the accuracy of their speakers."""
     from redline.evaluate import evaluate_quotes
 
-    records, result = _evaluate(gold, shared, config, evaluate_quotes, json_out)
+    records, result = _evaluate(gold, shared, config, evaluate_quotes, json_out, split)
     summary = result.summary()
     if not json_out:
         out.print(f"{len(records)} texts, {sum(len(r['quotes']) for r in records)} gold quotes ({gold})")

@@ -28,6 +28,7 @@ from redline.nlp import load_pipeline, make_docs
 
 DEFAULT_SHARED = Path("../shared")
 SOURCES = {"article-extraction": ("benchmarks/article-extraction/ground-truth.json", "articleBody")}
+WIKINEWS = "corpora/wikinews/articles.jsonl"  # JSONL by `id`, with `text` and `published`
 SEEDS = "seeds"  # a gold line may name a seed file of ../shared/seeds and a span of it
 
 
@@ -82,14 +83,26 @@ class QuoteEvaluation:
         }
 
 
-def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
-    """Gold records with their text filled in from the named source where needed."""
+def load_gold(path: Path, shared: Path = DEFAULT_SHARED, split: str | None = None) -> list[dict]:
+    """Gold records with their text filled in from the named source where needed; with `split`
+    ("train" or "test"), only the records of that split."""
     cache: dict[str, dict] = {}
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         rec = json.loads(line)
+        if split is not None and rec.get("split") != split:
+            continue
+        if "text" not in rec and rec.get("source") == "wikinews":
+            if "wikinews" not in cache:
+                location = shared / WIKINEWS
+                if not location.exists():
+                    raise FileNotFoundError(f"{path}:{number}: {location} not found (pass --shared DIR)")
+                cache["wikinews"] = {a["id"]: a for a in map(json.loads, location.read_text(encoding="utf-8").splitlines())}
+            article = cache["wikinews"][rec["doc"]]
+            rec["text"] = article["text"]
+            rec.setdefault("published", article.get("published"))
         if "text" not in rec and rec.get("source") == SEEDS:
             location = shared / SEEDS / rec["doc"]
             if not location.exists():
