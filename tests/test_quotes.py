@@ -70,3 +70,53 @@ def test_negated_speech_reports_nothing(nlp):
 def test_unknown_speaker_stays_unknown(nlp):
     text = "The agreement, a “lifeline” for importers, was signed in July."
     assert quotes(nlp, text) == [("partial", None, "lifeline")]
+
+
+# -- coreference (redline.coref) ------------------------------------------------------------------
+
+def test_title_and_surname_after_the_full_name(nlp):
+    text = ("Harriet Vance opened the harbour festival on Friday. The crowd was small.\n\n"
+            "“We have waited ten years for this,” Ms. Vance said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Harriet Vance")
+
+
+def test_surname_with_folded_accents_after_the_full_name(nlp):
+    text = ("Tomás Ibáñez runs the port authority. Shipping fell in March.\n\n"
+            "“The winter was hard on everyone,” Ibanez said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Tomás Ibáñez")
+
+
+def test_second_subject_that_names_the_speaker(nlp):
+    text = "“The glacier is thinning from below,” said study co-author Marta Quill."
+    assert quotes(nlp, text)[0][:2] == ("direct", "Marta Quill")
+
+
+def test_pronoun_goes_to_the_subject_of_the_main_clause(nlp):
+    text = ("“The budget is fair,” Olav Brenner said.\n\n"
+            "Dara Kessel argued that the schools lost most.\n\n"
+            "“Teachers will pay for this,” she said.")
+    got = [s for k, s, _ in quotes(nlp, text) if k == "direct"]
+    assert got == ["Olav Brenner", "Dara Kessel"]
+
+
+def test_quote_after_a_colon_is_the_sentence_subjects(nlp):
+    text = "Mayor Lena Osgood thanked the volunteers on her website: “Your work kept this town dry.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Lena Osgood")
+
+
+def test_a_sentence_introducing_someone_else_ends_the_previous_run(nlp):
+    text = ("“We lost the first half,” coach Ivo Marren said.\n\n"
+            "Paula Ferro disagreed with her coach. “We lost the whole game.”")
+    got = [s for k, s, _ in quotes(nlp, text) if k == "direct"]
+    assert got == ["Ivo Marren", "Paula Ferro"]
+
+
+def test_authored_writing_belongs_to_its_author(nlp):
+    text = "Senator Rhea Colt's statement read: “I will not stand again.”"
+    assert quotes(nlp, text)[0][1] == "Rhea Colt"
+
+
+def test_described_speaker_keeps_its_description(nlp):
+    text = "“Stay back from the barrier!” an officer shouted."
+    kind, speaker, _ = quotes(nlp, text)[0]
+    assert kind == "direct" and speaker is not None and "officer" in speaker

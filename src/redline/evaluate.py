@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +43,15 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if inter > 0 and union > 0 else 0.0
 
 
+def _folded(name: str) -> str:
+    """"Fernández" and "Fernandez" are one name: accents dropped, case folded."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
 def same_speaker(predicted: str | None, gold: str | None) -> bool:
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    p, g = predicted.casefold(), gold.casefold()
+    p, g = _folded(predicted), _folded(gold)
     return p == g or p.split()[-1] == g.split()[-1] or p in g or g in p
 
 

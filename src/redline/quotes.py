@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
+from redline.coref import Coref
 from redline.nlp import drop_index, sentence_of
 from redline.yamlfiles import shipped
 
@@ -37,6 +38,9 @@ DOUBLE_CLOSERS = {'"', "”", "»"}
 PRONOUNS = {"he", "she", "him", "her"}
 # Subjects that stand for whoever issued them: "the statement said".
 STATEMENT_WORDS = {"statement", "communique", "communiqué", "release", "report", "readout"}
+# Writings whose words are their author's: "her tweet read", "the ministry's letter said".
+AUTHORED_WORDS = STATEMENT_WORDS | {"tweet", "post", "letter", "email", "e-mail", "message", "note", "memo",
+                                    "decree", "proclamation", "website", "summary", "ruling", "order"}
 # Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
 DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
@@ -123,6 +127,7 @@ class QuoteFinder:
         doc.user_data["redline_text"] = doc.text
         spans = quote_spans(text_of(doc))
         inside = {i for s, e in spans for i in range(s, e)}
+        doc.user_data["redline_coref"] = Coref(doc, mentions, inside)
         quotes: list[Quote] = []
         for start, end in spans:
             quotes.append(self._marked_quote(doc, start, end, spans, inside, mentions, quotes))
@@ -130,7 +135,7 @@ class QuoteFinder:
         quotes += self._indirect(doc, inside, mentions, quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
-        for key in ("redline_text", "redline_mention_at"):  # caches for this call only
+        for key in ("redline_text", "redline_mention_at", "redline_coref"):  # caches for this call only
             doc.user_data.pop(key, None)
         drop_index(doc)
         return doc
@@ -204,12 +209,22 @@ class QuoteFinder:
     def _neighbour_attribution(self, doc, sent, inside, mentions, earlier, start):
         """A quote sentence with no cue: "X said:" before it, "he said." after it, or the
         previous quote's speaker when this one continues it."""
+        coref: Coref = doc.user_data["redline_coref"]
         prev_sent = sentence_of(doc[sent.start - 1]) if sent.start > 0 else None
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
             cue = self._cue_in(prev_sent, inside)
             if cue is not None:
                 speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 return speaker, at, cue
+        colon = text_of(doc)[:start - 1].rstrip().endswith(":")
+        if colon or (prev_sent is not None and prev_sent.text.rstrip().endswith(":")):
+            # "Ana Ruiz praised the team on Twitter: “…”": whoever the sentence that
+            # introduces the quote is about
+            intro = sent if colon and sent.start_char < start - 1 else prev_sent
+            if intro is not None:
+                found = coref.sentence_subject(intro)
+                if found is not None:
+                    return found[0], found[1], None
         end_sent = sent
         while end_sent.end < len(doc) and any(t.idx in inside for t in end_sent[-3:]):
             end_sent = sentence_of(doc[end_sent.end])  # step past the sentences inside the quote
@@ -230,6 +245,13 @@ class QuoteFinder:
                 speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 if speaker is not None:
                     return speaker, at, None
+        if prev_sent is not None and not any(t.idx in inside for t in prev_sent) and not text_of(doc)[prev_sent.end_char:start].count("\n") > 3:
+            # A sentence that introduces someone else ("Lin left the stage early. “…”") ends the
+            # previous speaker's run: the quote is the new person's.
+            found = coref.sentence_subject(prev_sent)
+            last = next((q for q in reversed(earlier) if q.speaker is not None), None)
+            if found is not None and found[0].kind == "person" and (last is None or last.end < prev_sent.start_char):
+                return found[0], found[1], None
         for q in reversed(earlier):
             if q.speaker is not None and (q.kind == "direct" or opens_paragraph):
                 between = text_of(doc)[q.end:start]
@@ -256,11 +278,19 @@ class QuoteFinder:
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
                 if subjects:
                     break
-        if not subjects or subjects[0].idx in inside:
+        subjects = [c for c in subjects if c.idx not in inside]
+        if not subjects:
             return None, None
-        subject = subjects[0]
+        coref: Coref = doc.user_data["redline_coref"]
+        # "said study co-author Ana Ruiz": of two subjects, the one that names someone
+        subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if subject.lemma_.casefold() in AUTHORED_WORDS:
+            # "her tweet read", "the ministry's statement said": the author named in the phrase
+            found = coref.phrase_actor(subject)
+            if found is not None:
+                return found[0], subject.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
@@ -283,16 +313,33 @@ class QuoteFinder:
 
     def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
         """The actor the subject phrase names: its head's mention, else a described speaker."""
-        m = self._mention_at(subject, mentions)
+        coref: Coref | None = subject.doc.user_data.get("redline_coref")
+        m = coref.mention_at(subject) if coref else self._mention_at(subject, mentions)
         if m:
             return m.actor
+        found = coref.phrase_actor(subject) if coref else None
+        if found is not None:  # "study co-author Ana Ruiz", "Mr. Vance"
+            return found[0]
+        if coref and subject.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in subject.lefts):
+            found = coref.description(subject)  # "the professor", "the party"
+            if found is not None:
+                return found[0]
         for child in subject.children:  # "China's ambassador to Britain Liu Xiaming"
             if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and child.i > subject.i:
                 m = self._mention_at(child, mentions)
                 if m and m.actor.kind == "person":
                     return m.actor
+        if subject.pos_ == "PROPN" and subject.text[:1].isupper() and not self.dictionary.country_of_word(subject.text):
+            # A name no one tagged, as the subject of a speech verb ("“…,” says Vance"): the
+            # person of that name, by the full name given earlier where there is one.
+            words = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i >= subject.i - 3]
+            name = " ".join([t.text for t in words] + [subject.text])
+            name = (coref.full_name(subject.text) if coref and not words else None) or name
+            if name.isalpha() or " " in name or "-" in name:
+                return Actor(f"person:{slug(name)}", name, "person")
         sector = self.dictionary.sector_of(subject.text)
-        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS
+        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
+            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
         if not sector and not described:
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
@@ -324,8 +371,13 @@ class QuoteFinder:
     @staticmethod
     def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc,
                           inside: set[int] = frozenset()) -> Actor | None:
-        """"he told reporters": the last person quoted, unless another person has since been
-        the subject of a sentence; with no one quoted yet, the last person named."""
+        """"he told reporters": the latest person who was the subject of a sentence (the
+        last person quoted counts where they were named), of the pronoun's gender where the
+        text shows it; see `redline.coref`."""
+        coref: Coref | None = doc.user_data.get("redline_coref")
+        if coref is not None:
+            last = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < pronoun.idx), None)
+            return coref.pronoun(pronoun, (last.speaker, last.speaker_start) if last else None)
         before = pronoun.idx
         last_speaker = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < before), None)
         since = last_speaker.start if last_speaker else -1
