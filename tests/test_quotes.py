@@ -120,3 +120,14 @@ def test_described_speaker_keeps_its_description(nlp):
     text = "“Stay back from the barrier!” an officer shouted."
     kind, speaker, _ = quotes(nlp, text)[0]
     assert kind == "direct" and speaker is not None and "officer" in speaker
+
+
+def test_fragment_in_marks_goes_to_the_subject_that_governs_it(nlp):
+    text = "Mayor Ilse Brandt concluded that the new toll was “unfair to every commuter”."
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k == "partial"]
+    assert got == [("partial", "Ilse Brandt")]
+
+
+def test_titles_in_marks_are_not_quotes(nlp):
+    text = "Fans queued for the film “Harbour Lights Forever” on Sunday."
+    assert [k for k, _, _ in quotes(nlp, text) if k != "indirect"] == []

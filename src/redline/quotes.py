@@ -132,6 +132,9 @@ class QuoteFinder:
         for start, end in spans:
             quotes.append(self._marked_quote(doc, start, end, spans, inside, mentions, quotes))
         self._carry_back(doc, quotes)
+        # Words in marks that no one is said to have said and that are capitalised like a
+        # title or a name (the song “Dark Star”, “Super Tuesday”) are not a quote.
+        quotes = [q for q in quotes if q.speaker is not None or not self._title_like(q.text)]
         quotes += self._indirect(doc, inside, mentions, quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
@@ -173,9 +176,46 @@ class QuoteFinder:
         elif kind == "direct" and cue is None:
             speaker, speaker_at, cue_tok = self._neighbour_attribution(doc, sent, inside, mentions, earlier, start)
             cue = cue_tok.lemma_ if cue_tok is not None else None
+        elif kind == "partial" and first is not None and len(first) > 1 and not self._title_like(quoted):
+            # "They concluded the deal is “null and void”": a fragment no speech verb governs
+            # is the words of the subject of the clause it sits in.
+            speaker, speaker_at = self._governing_subject(first, mentions, earlier, doc, inside)
         if speaker is None:
             cue = None
         return Quote(start, end, quoted, kind, speaker, cue, sent_text, speaker_at)
+
+    @staticmethod
+    def _title_like(quoted: str) -> bool:
+        """“Dark Star”, “Super Tuesday”: every word capitalised, a title or a name."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", quoted)
+        long = [w for w in words if len(w) > 3]
+        return len(long) >= 2 and len(words) <= 8 and all(w[:1].isupper() for w in long)
+
+    def _governing_subject(self, fragment: Span, mentions, earlier, doc, inside) -> tuple[Actor | None, int | None]:
+        """The subject of the nearest verb above the fragment (a few steps up, within its
+        sentence) that names or stands for an actor."""
+        tok = fragment.root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.pos_ not in ("VERB", "AUX") or tok.idx in inside:
+                continue
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            if subject.lower_ in PRONOUNS:
+                return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+            if subject.pos_ == "PRON" and subject.lower_ != "they":
+                return None, None
+            if subject.lower_ == "they":
+                return None, None
+            actor = self._actor_at(subject, mentions)
+            if actor is not None and not actor.id.startswith("anon:"):
+                return actor, subject.idx
+            # "the toll was “unfair”": not an actor; the verb above may have one
+        return None, None
 
     @staticmethod
     def _carry_back(doc: Doc, quotes: list[Quote]) -> None:
