@@ -131,3 +131,14 @@ def test_fragment_in_marks_goes_to_the_subject_that_governs_it(nlp):
 def test_titles_in_marks_are_not_quotes(nlp):
     text = "Fans queued for the film “Harbour Lights Forever” on Sunday."
     assert [k for k, _, _ in quotes(nlp, text) if k != "indirect"] == []
+
+
+def test_cue_after_a_quote_is_its_own_when_a_later_quote_is_far_from_it(nlp):
+    text = ("“The valve failed twice,” engineer Rosa Kemble said, adding that the pressure logs "
+            "showed only a “small dip in the morning”.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Rosa Kemble")
+
+
+def test_a_writing_with_an_owner_goes_to_the_owner(nlp):
+    text = "The European Commission's letter said: “The deadline cannot move again.”"
+    assert quotes(nlp, text)[0][1] == "European Commission"

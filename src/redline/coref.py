@@ -180,22 +180,30 @@ class Coref:
     def mention_at(self, tok: Token) -> Mention | None:
         return self._at.get(tok.idx)
 
-    def phrase_actor(self, subject: Token) -> tuple[Actor, int] | None:
-        """The actor a subject phrase names: its head, else a name in its flat phrase
-        ("study co-author Ana Ruiz", "a protester using the name Lin" → Lin)."""
+    def phrase_actor(self, subject: Token, kinds: tuple[str, ...] = ("person",)) -> tuple[Actor, int] | None:
+        """The actor a subject phrase names: its head, else a name attached to the head
+        ("study co-author Ana Ruiz", "the agency's director, Ana Ruiz"), else the first name
+        further inside the phrase ("a protester using the name Lin"). With organisations and
+        states among `kinds`, an owner counts too ("the ministry's letter")."""
         m = self.mention_at(subject)
         if m is not None:
             return m.actor, m.start
-        best = None
+        for tok in subject.children:
+            # the owner ("Ana Ruiz's statement") only for writings, whose words are their author's
+            deps = ("compound", "appos", "nmod", "poss") if len(kinds) > 1 else ("compound", "appos", "nmod")
+            if tok.dep_ in deps and tok.idx not in self.inside:
+                m = self.mention_at(tok)
+                if m is not None and m.actor.kind in kinds:
+                    return m.actor, m.start
         for n, tok in enumerate(subject.subtree):
             if n >= PHRASE_TOKENS:
                 break
-            if tok.i == subject.i or tok.idx in self.inside:
+            if tok.i == subject.i or tok.idx in self.inside or tok.text in ("(", ")"):
                 continue
             m = self.mention_at(tok)
-            if m is not None and m.actor.kind == "person" and (best is None or tok.pos_ == "PROPN"):
-                best = (m.actor, m.start)
-        return best
+            if m is not None and m.actor.kind in kinds and tok.pos_ == "PROPN":
+                return m.actor, m.start
+        return None
 
     def full_name(self, word: str) -> str | None:
         """The full name an earlier run of proper nouns gave this surname ("Early" → "Chris Early")."""
@@ -227,7 +235,7 @@ class Coref:
             sent = sentence_of(self.doc[sent.start - 1])
         lower = sent.start_char
         candidates = [r for r in self.refs[max(0, k - REFERENCES_BACK):k]
-                      if r.actor.kind == "person" and r.start >= lower and r.start not in self.inside]
+                      if (r.actor.kind == "person" or self._name_like(r)) and r.start >= lower and r.start not in self.inside]
         if last_speaker is not None and last_speaker[1] is not None and lower <= last_speaker[1] < pron.idx:
             candidates.append(Reference(last_speaker[1], last_speaker[1], last_speaker[0], True, True))
             candidates.sort(key=lambda r: r.start)
@@ -249,6 +257,14 @@ class Coref:
         if chosen is not None and gender:
             self.gender.setdefault(chosen.actor, gender)
         return chosen.actor if chosen else None
+
+    @staticmethod
+    def _name_like(r: Reference) -> bool:
+        """A single proper name that NER took for an organisation and nothing else knows
+        ("Sanders said in his stream"): it may be a person, as a subject."""
+        a = r.actor
+        return (r.subject and a.kind == "organisation" and a.country is None and a.sector is None
+                and a.id.startswith("org:") and len(a.name.split()) == 1)
 
     def _token_index(self, char: int) -> int:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")

@@ -223,7 +223,8 @@ class QuoteFinder:
         marks between, as when a quote is left unclosed), is the same speaker's."""
         for this, following in zip(reversed(quotes[:-1]), reversed(quotes[1:])):
             if this.speaker is None and this.kind == "direct" and following.speaker is not None:
-                if not re.search(r"\w", text_of(doc)[this.end:following.start]):
+                between = text_of(doc)[this.end:following.start]
+                if not re.search(r"\w", between) and "\n" not in between:
                     this.speaker, this.speaker_start, this.cue = following.speaker, following.speaker_start, following.cue
 
     def _cues_near(self, region: Span, start: int, end: int, inside: set[int], framing: bool,
@@ -232,8 +233,14 @@ class QuoteFinder:
         A cue after the quote that introduces a quote of its own ("“…,” to which Putin replied,
         “…”") belongs to that one."""
         sent_end = sentence_of(region[-1]).end_char
+        text = text_of(region.doc)
+
+        def introduces_another(t: Token) -> bool:  # a quote opens a few words after the cue
+            nxt = next((s for s, _ in spans if t.idx < s < sent_end), None)
+            return nxt is not None and len(re.findall(r"\w+", text[t.idx + len(t):nxt])) <= 4
+
         cues = [t for t in region if self._is_cue(t, inside, framing)
-                and not (t.idx > end and any(t.idx < s < sent_end for s, _ in spans))]
+                and not (t.idx > end and introduces_another(t))]
         return sorted(cues, key=lambda t: t.idx - end if t.idx >= end else (start - t.idx) + 10_000)
 
     def _is_cue(self, tok: Token, inside: set[int], framing: bool = False) -> bool:
@@ -328,7 +335,7 @@ class QuoteFinder:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
         if subject.lemma_.casefold() in AUTHORED_WORDS:
             # "her tweet read", "the ministry's statement said": the author named in the phrase
-            found = coref.phrase_actor(subject)
+            found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
             if found is not None:
                 return found[0], subject.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
