@@ -142,3 +142,9 @@ def test_cue_after_a_quote_is_its_own_when_a_later_quote_is_far_from_it(nlp):
 def test_a_writing_with_an_owner_goes_to_the_owner(nlp):
     text = "The European Commission's letter said: “The deadline cannot move again.”"
     assert quotes(nlp, text)[0][1] == "European Commission"
+
+
+def test_reported_speech_over_words_in_marks_is_one_quote(nlp):
+    text = "Harbour master Ines Calloway said she remained “cautiously hopeful about the spring”."
+    got = quotes(nlp, text)
+    assert [(k, s) for k, s, _ in got] == [("partial", "Ines Calloway")]

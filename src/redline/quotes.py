@@ -17,6 +17,7 @@ unbalanced marks and leaves pronouns unresolved, so the matching is done here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,6 +44,9 @@ AUTHORED_WORDS = STATEMENT_WORDS | {"tweet", "post", "letter", "email", "e-mail"
                                     "decree", "proclamation", "website", "summary", "ruling", "order"}
 # Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
 DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
+# Reported speech that is mostly (by this share of its characters) words in marks is the
+# quote in marks (see `_merged`); shorter stretches in marks stay quotes of their own.
+MERGE_SHARE = 0.5
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 
@@ -135,7 +139,7 @@ class QuoteFinder:
         # Words in marks that no one is said to have said and that are capitalised like a
         # title or a name (the song “Dark Star”, “Super Tuesday”) are not a quote.
         quotes = [q for q in quotes if q.speaker is not None or not self._title_like(q.text)]
-        quotes += self._indirect(doc, inside, mentions, quotes)
+        quotes += self._merged(self._indirect(doc, inside, mentions, quotes), quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         for key in ("redline_text", "redline_mention_at", "redline_coref"):  # caches for this call only
@@ -183,6 +187,27 @@ class QuoteFinder:
         if speaker is None:
             cue = None
         return Quote(start, end, quoted, kind, speaker, cue, sent_text, speaker_at)
+
+    @staticmethod
+    def _merged(indirect: list[Quote], marked: list[Quote]) -> list[Quote]:
+        """One quote per stretch of words: reported speech that runs over words in marks
+        ("he remained “cautiously optimistic”") is that quote, not a second, overlapping one;
+        its speaker goes to the quote in marks where that has none."""
+        if not marked:
+            return indirect
+        starts = [q.start for q in marked]
+        kept = []
+        for q in indirect:
+            k = bisect_right(starts, q.end)
+            over = [m for m in marked[max(0, k - 8):k] if m.start < q.end and q.start < m.end]
+            share = sum(min(q.end, m.end) - max(q.start, m.start) for m in over) / max(1, q.end - q.start)
+            if over and share >= MERGE_SHARE:
+                for m in over:
+                    if m.speaker is None:
+                        m.speaker, m.speaker_start, m.cue = q.speaker, q.speaker_start, q.cue
+                continue
+            kept.append(q)
+        return kept
 
     @staticmethod
     def _title_like(quoted: str) -> bool:
