@@ -144,11 +144,12 @@ def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
     for rec, doc in parsed(records, spacy_model):
         gold = rec["quotes"]
         predicted = doc._.quotes
+        folded_text = _folded(rec["text"])
         for q in predicted:
             result.by_family[family(q.kind)].predicted += 1
             if q.speaker is not None:
-                surname = re.escape(q.speaker.name.split()[-1])
-                if not re.search(rf"\b{surname}\b", rec["text"], re.IGNORECASE):
+                surname = re.escape(_folded(q.speaker.name.split()[-1]))
+                if not re.search(rf"\b{surname}\b", folded_text):
                     result.speakers_not_in_text.append(f"{rec['doc']}: {q.speaker.name}")
         used: set[int] = set()
         for g in gold:

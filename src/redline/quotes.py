@@ -213,8 +213,10 @@ class QuoteFinder:
     def _title_like(quoted: str) -> bool:
         """“Dark Star”, “Super Tuesday”: every word capitalised, a title or a name."""
         words = re.findall(r"[^\W\d_][\w'’-]*", quoted)
-        long = [w for w in words if len(w) > 3]
-        return len(long) >= 2 and len(words) <= 8 and all(w[:1].isupper() for w in long)
+        capitalised = [w for w in words if w[:1].isupper()]
+        # small words ("of", "and", "the") may stay in lower case inside a title
+        return (len(capitalised) >= 2 and len(words) <= 8 and not re.search(r"[.!?]\W*\S", quoted)
+                and all(w[:1].isupper() or len(w) <= 3 for w in words))
 
     def _governing_subject(self, fragment: Span, mentions, earlier, doc, inside) -> tuple[Actor | None, int | None]:
         """The subject of the nearest verb above the fragment (a few steps up, within its
