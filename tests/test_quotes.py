@@ -148,3 +148,16 @@ def test_reported_speech_over_words_in_marks_is_one_quote(nlp):
     text = "Harbour master Ines Calloway said she remained “cautiously hopeful about the spring”."
     got = quotes(nlp, text)
     assert [(k, s) for k, s, _ in got] == [("partial", "Ines Calloway")]
+
+
+def test_an_apposition_to_a_name_is_that_person_for_pronouns(nlp):
+    text = ("Mr. Halvard Sten praised the harvest. Later, Lucia Marrow, the president of the growers' "
+            "union, wrote to him. She said that “prices must rise by spring.”")
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k != "indirect"]
+    assert got == [("partial", "Lucia Marrow")]
+
+
+def test_a_lone_untagged_surname_subject_is_the_full_name_given_before(nlp):
+    text = ("The firm hired Brannoch Quell in May. Quell pointed out the plant was old.\n\n"
+            "He noted, “the roof leaks in every storm.”")
+    assert [s for k, s, _ in quotes(nlp, text) if k != "indirect"] == ["Brannoch Quell"]

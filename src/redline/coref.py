@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from redline.actors.component import Mention
-from redline.actors.dictionary import Actor
+from redline.actors.dictionary import Actor, slug
 from redline.nlp import sentence_of
 
 # Honorifics and titles that may stand before a surname; the first two sets show gender.
@@ -74,6 +74,7 @@ class Coref:
             for i in range(m.start, m.end):
                 self._at.setdefault(i, m)
         self.refs: list[Reference] = []
+        self._untagged: dict[str, Actor] = {}  # name -> the person a lone proper noun names
         self._replaced: dict[int, Actor] = {}  # mention start -> the article's person it is
         self._names: dict[str, str] = {}  # folded last word -> the first full name ending in it
         self._build(mentions)
@@ -122,6 +123,9 @@ class Coref:
             if actor is None and last != tok.i:
                 actor, last = by_surname.get(fold(tok.text)), tok.i
             if actor is None:
+                unnamed = self._untagged_name(tok)
+                if unnamed is not None:
+                    extra[tok.i] = (tok.idx, tok.idx + len(tok), unnamed, tok.text)
                 continue
             prev = doc[tok.i - 1] if tok.i > 0 else None
             titled = prev is not None and prev.lower_ in TITLES
@@ -140,6 +144,15 @@ class Coref:
             for j in range(s, e):
                 self._at.setdefault(j, mention)
         refs.sort(key=lambda r: r[0])
+        for n, (s, e, actor, head) in enumerate(refs):
+            # "Ana Ruiz, the president of the union,": an apposition to a named person is that
+            # person, not whoever else "the president" would describe
+            owner = self._at.get(head.head.idx) if head.dep_ == "appos" else None
+            if owner is not None and owner.actor.kind == "person" and owner.actor != actor and owner.start < s:
+                refs[n] = (s, e, owner.actor, head)
+                same = Mention(s, e, doc[head.left_edge.i:head.i + 1].text, owner.actor, "appos")
+                for j in range(s, e):
+                    self._at[j] = same
         for s, e, actor, head in refs:
             subject = head.dep_ in SUBJECT_DEPS or (head.dep_ in ("compound", "appos") and head.head.dep_ in SUBJECT_DEPS)
             verb = head.head if head.dep_ in SUBJECT_DEPS else head.head.head
@@ -147,6 +160,17 @@ class Coref:
             self.refs.append(Reference(s, e, actor, subject, main))
             if actor.kind == "person":
                 self._note_person(head, actor)
+
+    def _untagged_name(self, tok: Token) -> Actor | None:
+        """"Maróth pointed out ...": a proper noun no one tagged, as the subject of a verb, is
+        a person, under the full name an earlier run of proper nouns gave it."""
+        if not (tok.pos_ == "PROPN" and tok.dep_ in SUBJECT_DEPS and tok.is_alpha and tok.ent_type_ in ("", "PERSON")
+                and tok.head.pos_ in ("VERB", "AUX") and tok.idx not in self.inside):
+            return None
+        if any(c.dep_ == "compound" for c in tok.children) or tok.lower_ in TITLES:
+            return None  # a longer name NER left untagged: the actors' business
+        name = self._names.get(fold(tok.text), tok.text)
+        return self._untagged.setdefault(name, Actor(f"person:{slug(name)}", name, "person"))
 
     def _note_person(self, head: Token, actor: Actor) -> None:
         """Gender from a title before the name; role words from the phrase around it."""
