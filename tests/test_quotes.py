@@ -161,3 +161,20 @@ def test_a_lone_untagged_surname_subject_is_the_full_name_given_before(nlp):
     text = ("The firm hired Brannoch Quell in May. Quell pointed out the plant was old.\n\n"
             "He noted, “the roof leaks in every storm.”")
     assert [s for k, s, _ in quotes(nlp, text) if k != "indirect"] == ["Brannoch Quell"]
+
+
+def test_the_company_is_the_organisation_last_the_subject(nlp):
+    text = ("Corvane Robotics opened a plant in Ohio on Monday.\n\n"
+            "“We will hire four hundred workers,” the company said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Corvane Robotics")
+
+
+def test_an_untagged_name_in_apposition_to_the_subject(nlp):
+    text = "The head of the rowing federation, Teodor Valsk, said: “We will race in June.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Teodor Valsk")
+
+
+def test_title_before_a_name_is_a_description_of_that_person(nlp):
+    text = ("Governor Amelie Tarrow signed the budget on Friday.\n\n"
+            "“It is a fair deal,” the governor said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Amelie Tarrow")

@@ -39,6 +39,11 @@ TITLES = MALE_TITLES | FEMALE_TITLES | {
     "secretary", "ambassador", "chancellor", "premier", "king", "queen", "prince", "princess",
     "pope", "cardinal", "bishop", "archbishop", "rev", "rev.", "father", "col", "col.", "capt",
     "capt.", "lt", "lt.", "sgt", "sgt.", "det", "det.", "chief", "officer", "coach"}
+# Nouns that describe a body, not a person: "the company said" is the body named last.
+BODY_NOUNS = {"company", "firm", "newspaper", "paper", "agency", "group", "organisation", "organization",
+              "union", "network", "broadcaster", "channel", "outlet", "publication", "court", "university",
+              "committee", "board", "party", "ministry", "department", "council", "association", "charity",
+              "campaign", "club", "team", "airline", "bank", "institute", "center", "centre", "office"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 SENTENCES_BACK = 4     # how far back a pronoun or a sentence's subject is looked for
@@ -190,8 +195,8 @@ class Coref:
         # "archbishop Ana Ruiz", "study co-author Ana Ruiz": nouns right before the name
         i = first.i - 1
         while i >= 0 and first.i - i <= 4 and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and doc[i].idx not in self._at:
-            if doc[i].pos_ == "NOUN":
-                words.add(doc[i].lemma_.casefold())
+            if doc[i].pos_ == "NOUN" or doc[i].lower_ in TITLES:  # "Governor Ana Ruiz" -> "the governor"
+                words.add(doc[i].lemma_.casefold() if doc[i].pos_ == "NOUN" else doc[i].lower_)
             i -= 1
         # "Ana Ruiz, a professor at ...": the head noun of an apposition
         for child in head.children:
@@ -213,11 +218,22 @@ class Coref:
         if m is not None:
             return m.actor, m.start
         for tok in subject.children:
+            if tok.dep_ == "appos" and tok.pos_ == "PROPN" and tok.idx not in self._at and tok.idx not in self.inside:
+                # "the president of the league, Jamel Msallem, said": a name no one tagged
+                words = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
+                if all(t.is_alpha and t.text[:1].isupper() for t in words) and tok.ent_type_ in ("", "PERSON"):
+                    name = " ".join(t.text for t in words)
+                    return self._untagged.setdefault(name, Actor(f"person:{slug(name)}", name, "person")), words[0].idx
+        for tok in subject.children:
             # the owner ("Ana Ruiz's statement") only for writings, whose words are their author's
             deps = ("compound", "appos", "nmod", "poss") if len(kinds) > 1 else ("compound", "appos", "nmod")
             if tok.dep_ in deps and tok.idx not in self.inside:
                 m = self.mention_at(tok)
-                if m is not None and m.actor.kind in kinds:
+                if m is not None and (m.actor.kind in kinds or (
+                        tok.dep_ == "appos" and subject.pos_ == "NOUN" and m.actor.kind == "organisation"
+                        and m.actor.country is None and m.actor.sector is None)):
+                    # (a name NER took for an organisation, in apposition to a role, is the
+                    # person in that role: "the head of the federation, Teodor Valsk")
                     return m.actor, m.start
         for n, tok in enumerate(subject.subtree):
             if n >= PHRASE_TOKENS:
@@ -237,13 +253,17 @@ class Coref:
         """"the professor", "the party": the latest actor introduced with that word."""
         word = noun.lemma_.casefold()
         k = bisect_left(self._starts, noun.idx)
-        for r in reversed(self.refs[max(0, k - REFERENCES_BACK):k]):
-            if r.start in self.inside:
-                continue
+        window = [r for r in self.refs[max(0, k - REFERENCES_BACK):k] if r.start not in self.inside]
+        for r in reversed(window):
             if word in self.roles.get(r.actor, ()) or (r.actor.role and word in r.actor.role.casefold().split()):
                 return r.actor, noun.idx
             if r.actor.kind != "person" and word in fold(r.actor.name).split():
                 return r.actor, noun.idx
+        if word in BODY_NOUNS and noun.tag_ == "NN":
+            # "the company said": the organisation that was last the subject of a sentence
+            for r in reversed(window):
+                if r.actor.kind == "organisation" and r.subject:
+                    return r.actor, noun.idx
         return None
 
     def pronoun(self, pron: Token, last_speaker: tuple[Actor, int] | None = None) -> Actor | None:

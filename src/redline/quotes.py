@@ -394,7 +394,7 @@ class QuoteFinder:
         found = coref.phrase_actor(subject) if coref else None
         if found is not None:  # "study co-author Ana Ruiz", "Mr. Vance"
             return found[0]
-        if coref and subject.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in subject.lefts):
+        if coref and subject.pos_ == "NOUN" and any(c.lower_ == "the" for c in subject.lefts):
             found = coref.description(subject)  # "the professor", "the party"
             if found is not None:
                 return found[0]
