@@ -178,3 +178,8 @@ def test_title_before_a_name_is_a_description_of_that_person(nlp):
     text = ("Governor Amelie Tarrow signed the budget on Friday.\n\n"
             "“It is a fair deal,” the governor said.")
     assert quotes(nlp, text)[0][:2] == ("direct", "Amelie Tarrow")
+
+
+def test_a_statement_read_is_its_signers(nlp):
+    text = "A statement signed by Senator Oren Platt read: “We are ready to vote.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Oren Platt")
