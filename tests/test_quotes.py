@@ -183,3 +183,9 @@ def test_title_before_a_name_is_a_description_of_that_person(nlp):
 def test_a_statement_read_is_its_signers(nlp):
     text = "A statement signed by Senator Oren Platt read: “We are ready to vote.”"
     assert quotes(nlp, text)[0][:2] == ("direct", "Oren Platt")
+
+
+def test_quote_after_a_colon_goes_to_the_clause_before_it(nlp):
+    text = ("The Appeals Tribunal of Norland ruled on Tuesday, finding that the levy was lawful: "
+            "“The minister acted within the powers the statute grants.”")
+    assert (quotes(nlp, text)[0][1] or "").startswith("Appeals Tribunal")

@@ -328,3 +328,28 @@ class Coref:
         if found is None and subject.pos_ == "NOUN" and any(c.lower_ == "the" for c in subject.lefts):
             found = self.description(subject)
         return found
+
+    def subject_before(self, char: int, sent) -> tuple[Actor, int] | None:
+        """Who the words before a colon are about: walking back from it within its sentence
+        (at most PHRASE_TOKENS * 4 tokens), the first verb outside quotes whose subject names or
+        stands for an actor ("The court also ruled on Monday, finding that …: “…”")."""
+        doc = self.doc
+        span = doc.char_span(sent.start_char, char, alignment_mode="contract")
+        if span is None:
+            return None
+        for n, tok in enumerate(reversed(span)):
+            if n >= PHRASE_TOKENS * 4:
+                break
+            if tok.pos_ not in ("VERB", "AUX") or tok.idx in self.inside:
+                continue
+            for subject in (c for c in tok.children if c.dep_ in SUBJECT_DEPS and c.idx not in self.inside):
+                if subject.lower_ in ("he", "she"):
+                    actor = self.pronoun(subject)
+                    found = (actor, subject.idx) if actor else None
+                else:
+                    found = self.phrase_actor(subject, kinds=("person", "organisation", "state"))
+                    if found is None and subject.pos_ == "NOUN" and any(c.lower_ == "the" for c in subject.lefts):
+                        found = self.description(subject)
+                if found is not None:
+                    return found
+        return None

@@ -296,7 +296,9 @@ class QuoteFinder:
             # introduces the quote is about
             intro = sent if colon and sent.start_char < start - 1 else prev_sent
             if intro is not None:
-                found = coref.sentence_subject(intro)
+                colon_at = text_of(doc).rfind(":", intro.start_char, start)
+                found = (coref.subject_before(colon_at, intro) if colon_at > intro.start_char else None) \
+                    or coref.sentence_subject(intro)
                 if found is not None:
                     return found[0], found[1], None
         end_sent = sent
