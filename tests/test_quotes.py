@@ -189,3 +189,9 @@ def test_quote_after_a_colon_goes_to_the_clause_before_it(nlp):
     text = ("The Appeals Tribunal of Norland ruled on Tuesday, finding that the levy was lawful: "
             "“The minister acted within the powers the statute grants.”")
     assert (quotes(nlp, text)[0][1] or "").startswith("Appeals Tribunal")
+
+
+def test_a_long_subject_phrase_still_finds_the_name_in_it(nlp):
+    text = ("The long-serving treasurer of the Marsh Valley Rowing Club and chair of the regional "
+            "sports council, Edda Lindqvist, said: “The boathouse must be rebuilt.”")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Edda Lindqvist")

@@ -48,7 +48,7 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 SENTENCES_BACK = 4     # how far back a pronoun or a sentence's subject is looked for
 REFERENCES_BACK = 60   # how many references back a description or a name is looked for
-PHRASE_TOKENS = 12     # the largest subject phrase searched for a name
+PHRASE_TOKENS = 20     # the largest subject phrase searched for a name
 
 
 def fold(text: str) -> str:

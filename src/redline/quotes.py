@@ -167,7 +167,10 @@ class QuoteFinder:
         if kind == "partial" and first is not None and len(first):
             # A fragment in quotes is the words of whoever governs it: "said Russia is “…”",
             # "called it “…”"; a cue elsewhere in the sentence is someone else's.
-            cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors]
+            # (or, where the parser hung the speech verb from the quoted clause, "she told the
+            # court, “they lied”", the cue is a child of the fragment's root)
+            cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors
+                    or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")]
         for cue_tok in cues:
             speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_
