@@ -195,3 +195,10 @@ def test_a_long_subject_phrase_still_finds_the_name_in_it(nlp):
     text = ("The long-serving treasurer of the Marsh Valley Rowing Club and chair of the regional "
             "sports council, Edda Lindqvist, said: “The boathouse must be rebuilt.”")
     assert quotes(nlp, text)[0][:2] == ("direct", "Edda Lindqvist")
+
+
+def test_a_parenthetical_attribution_covers_a_fragment_in_its_sentence(nlp):
+    text = ("The treaty was not aimed at any neighbour, Mirela Dobrev said, but it “will not be "
+            "rewritten under pressure”.")
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k == "partial"]
+    assert got == [("partial", "Mirela Dobrev")]

@@ -170,7 +170,9 @@ class QuoteFinder:
             # (or, where the parser hung the speech verb from the quoted clause, "she told the
             # court, “they lied”", the cue is a child of the fragment's root)
             cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors
-                    or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")]
+                    or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")
+                    # a parenthetical attribution ("…, Wang said, but “…”") covers its sentence
+                    or (c.dep_ == "parataxis" and c.head.dep_ == "ROOT")]
         for cue_tok in cues:
             speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_
@@ -351,8 +353,10 @@ class QuoteFinder:
         if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
             # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
             # hangs from, else of the nearest verb with a subject.
-            chain = list(cue.ancestors)
-            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside]
+            # A conjoined cue ("said … and called it …") shares the speech verb's subject; a
+            # participle ("which Putin welcomed, saying …") the nearest verb's.
+            chain = list(cue.ancestors)[:8]
+            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside] if cue.dep_ == "conj" else []
             for a in (speech_heads[:1] or chain):
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
                 if subjects:
