@@ -8,15 +8,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from redline.config import Settings
-from redline.errors import InputError
+from redline.errors import InputError, describe
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
-from redline.store import Store
+from redline.store import FAILURES_SQL, Store
+
+SUMMARY_FAILURES = 20  # failed articles `redline summary` lists one by one
 
 app = typer.Typer(
     help="Redline: who did what to whom, from news text, with the evidence sentence for each.",
@@ -30,6 +33,9 @@ DbOption = typer.Option(None, "--db", help="Database file (default: `db` in redl
 ConfigOption = typer.Option(None, "--config", help="Settings file (default: ./redline.yaml when present).")
 
 
+_db_in_use: list[str] = []  # the database file of this command, for `main`'s message
+
+
 def _settings(config: Optional[Path], db: Optional[Path]) -> Settings:
     try:
         settings = Settings.load(config)
@@ -38,7 +44,23 @@ def _settings(config: Optional[Path], db: Optional[Path]) -> Settings:
         raise typer.Exit(2)
     if db:
         settings.db = str(db)
+    _db_in_use[:] = [settings.db]
     return settings
+
+
+def main() -> None:
+    """The `redline` command: `app`, with a database file that cannot be read reported in one line.
+
+    DuckDB opens a truncated or damaged file and fails only when a command reads the part that
+    is missing, anywhere in any command."""
+    try:
+        app(prog_name="redline")
+    except duckdb.Error as e:
+        damaged = isinstance(e, duckdb.IOException) or "corrupt" in str(e).lower()
+        err.print(f"error: {_db_in_use[0] if _db_in_use else 'database'}: "
+                  + ("the database file is damaged or truncated: " if damaged else "database error: ")
+                  + " ".join(str(e).split()), markup=False)
+        raise SystemExit(2)
 
 
 def _open(settings: Settings, read_only: bool = True) -> Store:
@@ -65,6 +87,7 @@ def ingest(
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="With --engine dask: keep the Parquet partitions in this folder."),
     load: bool = typer.Option(True, "--load/--no-load", help="With --engine dask: load the partitions into the database (or only write them)."),
     stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored (or a stopped run left them out of date)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the articles a stage failed on in earlier runs (otherwise skipped while unchanged): those among PATHs or --feed, or all of them, as first read, when neither is given."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
@@ -98,8 +121,9 @@ def ingest(
     if engine not in ("local", "dask"):
         err.print(f"error: --engine {engine}: expected local or dask", markup=False)
         raise typer.Exit(2)
-    if bool(paths) == bool(feed) or (feed and engine == "dask") or (every and not feed):
-        err.print("error: give files or folders, or --feed (with --every to keep polling; the local engine)", markup=False)
+    if (paths and feed) or not (paths or feed or retry_failed) or (feed and engine == "dask") or (every and not feed):
+        err.print("error: give files or folders, or --feed (with --every to keep polling; the local engine), "
+                  "or --retry-failed alone", markup=False)
         raise typer.Exit(2)
     try:
         interval = parse_every(every) if every else None
@@ -126,28 +150,30 @@ def ingest(
                 counts["stored"] += 1
                 progress.update(task, stored=counts["stored"])
             elif event == "error":
-                progress.console.print(f"error: {detail}", markup=False)
+                err.print(f"error: {detail}", markup=False)  # with --quiet too: "errors only"
 
         processes = workers or os.cpu_count() or 1
         with store, progress:
-            if engine == "dask":
+            if engine == "dask" and paths:
                 from redline.ingest.distributed import DaskIngest
 
                 ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
                                       workers=processes, parquet=parquet, load=load, force=force,
-                                      on_progress=on_progress)
+                                      on_progress=on_progress, retry_failed=retry_failed)
             else:
                 ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
-                                    workers=processes)
+                                    workers=processes, retry_failed=retry_failed)
             try:
                 if feed:
                     fetcher = Fetcher(settings)
                     try:
-                        report = ingestor.run_articles(feed_articles(feed, fetcher, store, force=force))
+                        report = ingestor.run_articles(feed_articles(feed, fetcher, store, force, retry_failed))
                     finally:
                         fetcher.close()
-                else:
+                elif paths:
                     report = ingestor.run(paths)
+                else:
+                    report = ingestor.retry_failed_articles()
             except KeyboardInterrupt:
                 err.print("interrupted: what was stored is complete; run the same command again to finish.")
                 raise typer.Exit(130)
@@ -158,23 +184,36 @@ def ingest(
         if not quiet:
             for note in report.notes:
                 out.print(f"note: {note}", markup=False)
+            skipped = f"{len(report.failed_before)} failed before (skipped), " if report.failed_before else ""
             out.print(
-                f"{len(report.stored)} stored, {len(report.unchanged)} already stored, "
+                f"{len(report.stored)} stored, {len(report.unchanged)} already stored, {skipped}"
                 f"{len(report.errors)} error(s) -> {settings.db}"
             )
         return report
 
-    report = run_once()
-    while interval is not None:
+    def poll() -> None:
+        """One poll of --every: whatever fails in it (a feed, the network, the database busy for
+        too long) is one line, and the next poll tries again."""
+        try:
+            run_once()
+        except typer.Exit as e:
+            if e.exit_code == 130:
+                raise
+        except Exception as e:  # noqa: BLE001 - the poller outlives any one poll
+            err.print(f"error: this poll failed ({describe(e)}); polling again in {every}", markup=False)
+
+    if interval is None:
+        if run_once().failed:
+            raise typer.Exit(1)
+        return
+    while True:
+        poll()
         try:
             if not quiet:
                 err.print(f"next poll in {every} (Ctrl-C stops)")
             time.sleep(interval)
         except KeyboardInterrupt:
             raise typer.Exit(0)
-        report = run_once()
-    if report.failed:
-        raise typer.Exit(1)
 
 
 def _stories_stale(settings: Settings) -> bool:
@@ -671,12 +710,22 @@ def summary(db: Optional[Path] = DbOption, config: Optional[Path] = ConfigOption
             "SELECT reason, count(*) FROM removed_lines GROUP BY ALL ORDER BY 2 DESC, 1"
         ).fetchall()
         skipped = store.con.execute("SELECT count(*) FROM articles WHERE nlp_note IS NOT NULL").fetchone()[0]
+        stages = store.con.execute("SELECT stage, count(*) FROM failures GROUP BY ALL ORDER BY 2 DESC, 1").fetchall()
+        failures = store.query(f"{FAILURES_SQL} LIMIT {SUMMARY_FAILURES}")
     out.print(f"articles:   {total} from {outlets} outlets, published {first} to {last}")
     out.print(f"sentences:  {sentences or 0}")
     out.print("languages:  " + ", ".join(f"{lang or '?'} {n}" for lang, n in languages)
               + (f" ({skipped} skipped by the English-only stages)" if skipped else ""))
     out.print(f"removed:    {sum(n for _, n in reasons)} lines of page furniture: "
               + ", ".join(f"{reason} {n}" for reason, n in reasons))
+    if stages:
+        failed = sum(n for _, n in stages)
+        out.print(f"failed:     {failed} article(s) a stage failed on: " + ", ".join(f"{stage} {n}" for stage, n in stages)
+                  + " (`redline ingest --retry-failed` tries them again)")
+        for f in failures:
+            out.print(f"  {InputError(f['source_path'], f['problem'], f['line'], f['article_id'], f['stage'])}", markup=False)
+        if failed > len(failures):
+            out.print(f"  … and {failed - len(failures)} more (the `failures` table)")
 
 
 @app.command("export")

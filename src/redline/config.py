@@ -24,6 +24,9 @@ class Settings:
     # Refuse an article whose text is longer than this (characters): parsing takes about 5 s
     # and 0.5 GiB per 100,000. spaCy's own limit (1,000,000) caps it.
     max_article_chars: int = 300_000
+    # An article whose parse takes longer than this (seconds) fails alone, as in any other stage.
+    # Kept by `redline ingest` (its own process and its workers); not in a web app or on Dask.
+    max_article_seconds: float = 600.0
     # A short non-sentence line repeated in this many articles of one outlet is furniture.
     outlet_repeat_min_articles: int = 3
     # Languages the English-only stages (NLP, actors, quotes, events) accept.

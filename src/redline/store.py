@@ -205,6 +205,27 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE stage_runs (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, finished_at TIMESTAMP);
         """,
     ),
+    (
+        6,
+        # An article that a stage failed on, as it was read: the next run skips it while it is
+        # unchanged, and `redline ingest --retry-failed` tries it again from here.
+        """
+        CREATE TABLE failures (
+            article_id    VARCHAR PRIMARY KEY,
+            source_path   VARCHAR,   -- the file, URL or upload it came from
+            line          INTEGER,   -- its line in a .jsonl file
+            stage         VARCHAR NOT NULL,  -- clean | a spaCy component (parser, redline_events ...) | store
+            problem       VARCHAR NOT NULL,
+            source_format VARCHAR,
+            is_html       BOOLEAN,
+            raw           VARCHAR,   -- the input as read
+            meta          VARCHAR,   -- JSON: the metadata that was applied (manifest, record, feed)
+            content_hash  VARCHAR,
+            metadata_hash VARCHAR,
+            failed_at     TIMESTAMP
+        );
+        """,
+    ),
 ]
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
@@ -236,6 +257,28 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+@dataclass
+class Failure:
+    """An article a stage failed on (a row of `failures`)."""
+
+    article_id: str
+    source_path: str
+    line: int | None
+    stage: str
+    problem: str
+    source_format: str
+    is_html: bool
+    raw: str
+    meta: str  # JSON
+    content_hash: str
+    metadata_hash: str
+
+
+FAILURE_COLUMNS = tuple(Failure.__dataclass_fields__)
+# The failed articles as `redline summary` and the web app list them, latest first.
+FAILURES_SQL = "SELECT article_id, source_path, line, stage, problem, failed_at FROM failures ORDER BY failed_at DESC, article_id"
 
 
 @dataclass
@@ -405,6 +448,7 @@ class Store:
             for table in ARTICLE_CHILD_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE article_id = ?", [rec.id])
             con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
+            con.execute("DELETE FROM failures WHERE article_id = ?", [rec.id])  # it failed before, not now
             con.execute(
                 """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)""",
                 [
@@ -434,6 +478,25 @@ class Store:
                     "line": rec.short_lines,
                     "article_id": [rec.id] * len(rec.short_lines),
                 })
+
+    # -- failures -------------------------------------------------------------------------
+    def record_failure(self, failure: Failure) -> None:
+        """Keep an article a stage failed on (replacing an earlier failure of it)."""
+        columns = ", ".join(FAILURE_COLUMNS)
+        with self.transaction() as con:
+            con.execute("DELETE FROM failures WHERE article_id = ?", [failure.article_id])
+            con.execute(f"INSERT INTO failures ({columns}, failed_at) VALUES ({', '.join('?' * len(FAILURE_COLUMNS))}, now())",
+                        [getattr(failure, c) for c in FAILURE_COLUMNS])
+
+    def failed_identities(self) -> dict[str, tuple[str, str, str]]:
+        """Each failed article's (content hash, metadata hash, stage): a run skips it while both hashes stay the same."""
+        rows = self.con.execute("SELECT article_id, content_hash, metadata_hash, stage FROM failures").fetchall()
+        return {a: (c, m, stage) for a, c, m, stage in rows}
+
+    def failed_articles(self) -> list[Failure]:
+        """The failed articles as they were read, in the order they failed (to try them again)."""
+        rows = self.con.execute(f"SELECT {', '.join(FAILURE_COLUMNS)} FROM failures ORDER BY failed_at, article_id").fetchall()
+        return [Failure(*row) for row in rows]
 
     def _save_findings(self, con: duckdb.DuckDBPyConnection, rec: ArticleRecord) -> None:
         """The actors, mentions, quotes and events found in one article (inside its transaction)."""

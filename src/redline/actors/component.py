@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
-from redline.nlp import drop_index, sentence_of
+from redline.nlp import drop_index, in_subtree, sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date
@@ -349,7 +349,10 @@ class ActorResolver:
         head = phrase_head(span)
         if head.i in person_tokens or (head.head.i in person_tokens and head.dep_ in ("compound", "appos", "nmod")):
             return None  # part of a named person's title: "Ukraine's President Volodymyr Zelenskyy"
-        if any(t.i in person_tokens for t in head.subtree if span.end <= t.i < span.end + 3):
+        doc = span.doc
+        # A person's name within three words after the span, in the head's phrase (asked of those
+        # words, not by walking the whole subtree, which a long sentence can make huge)
+        if any(i in person_tokens and in_subtree(head, doc[i]) for i in range(span.end, min(span.end + 3, len(doc)))):
             return None
         if any(c.dep_ == "appos" and c.i in person_tokens for c in head.children):
             return None  # "China's top diplomat, Wang Yi": the name is the mention

@@ -23,16 +23,15 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-import pyarrow as pa
 
 from redline.config import Settings
-from redline.errors import InputError
-from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport, id_stored_from_elsewhere, id_used_in_this_run
+from redline.errors import InputError, describe
+from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport, failed_before_note
+from redline.ingest.loader import PARTITION_TABLES, Loader
 from redline.ingest.manifest import Manifest
 from redline.ingest.readers import discover
-from redline.store import ARTICLE_CHILD_TABLES, Store
+from redline.store import Store
 
-PARTITION_TABLES = ("articles", *ARTICLE_CHILD_TABLES, "actors")
 FILES_PER_PARTITION = 64
 
 
@@ -51,8 +50,16 @@ def parquet_file(folder: Path, table: str) -> str:
     return "'" + str(folder / f"{table}.parquet").replace("'", "''") + "'"
 
 
+def partition_report(folder: Path) -> dict:
+    """What a finished partition met (errors, notes, articles skipped); {} when there is none."""
+    try:
+        return json.loads((folder / "report.json").read_text())
+    except FileNotFoundError:
+        return {}
+
+
 def run_partition(files: list[str], folder: str, key: str, settings: Settings, manifest: Manifest,
-                  furniture: tuple[str, ...], repeated: dict[str, frozenset[str]]) -> str:
+                  furniture: tuple[str, ...], repeated: dict[str, frozenset[str]], failed_before: dict) -> str:
     """One map task (on a Dask worker): ingest `files` into memory, write the tables as Parquet."""
     final = Path(folder) / f"part-{key}"
     if final.exists():
@@ -60,14 +67,14 @@ def run_partition(files: list[str], folder: str, key: str, settings: Settings, m
     temporary = Path(folder) / f".part-{key}-{uuid.uuid4().hex[:8]}"
     with Store(":memory:") as memory:
         ingestor = Ingestor(memory, settings, manifest, furniture=[Path(f) for f in furniture], workers=1,
-                            outlet_repeated=repeated)
+                            outlet_repeated=repeated, failed_before=failed_before)
         report = ingestor.run([Path(f) for f in files])
         temporary.mkdir(parents=True)
         for table in PARTITION_TABLES:
             memory.con.execute(f"COPY {table} TO {parquet_file(temporary, table)} (FORMAT parquet)")
     (temporary / "report.json").write_text(json.dumps({
-        "files": files, "notes": report.notes,
-        "errors": [{"path": e.path, "problem": e.problem, "line": e.line} for e in report.errors],
+        "files": files, "notes": report.notes, "failed_before": report.failed_before,
+        "errors": [e.as_record() for e in report.errors],
     }))
     try:
         temporary.rename(final)  # atomic: a partition folder is complete or absent
@@ -83,7 +90,7 @@ class DaskIngest:
     def __init__(self, store: Store, settings: Settings | None = None, manifest: Manifest | None = None,
                  furniture=(), scheduler: str | None = None, workers: int = 2, parquet: Path | None = None,
                  load: bool = True, force: bool = False, files_per_partition: int = FILES_PER_PARTITION,
-                 on_progress: Callable[[str, str], None] | None = None):
+                 on_progress: Callable[[str, str], None] | None = None, retry_failed: bool = False):
         self.store = store
         self.settings = settings or Settings()
         self.manifest = manifest or Manifest()
@@ -97,7 +104,8 @@ class DaskIngest:
         self.files_per_partition = files_per_partition
         self.on_progress = on_progress or (lambda event, detail: None)
         self.report = IngestReport()
-        self._loaded_ids: dict[str, str] = {}
+        self.loader = Loader(store, self.report, force=force, on_progress=self.on_progress)
+        self.retry_failed = retry_failed or force
 
     def run(self, paths: list[Path]) -> IngestReport:
         from distributed import Client, LocalCluster
@@ -106,24 +114,36 @@ class DaskIngest:
         for error in self.manifest.errors + errors:
             self._error(error)
         self.on_progress("files", str(len(files)))
-        # The outlets' repeated lines need every file (and what is stored): found here, once.
+        # The outlets' repeated lines need every file (and what is stored): found here, once; and so
+        # do the articles that failed before, which the workers cannot look up.
         repeated = Ingestor(self.store, self.settings, self.manifest).find_outlet_furniture(files)
+        failed_before = {} if self.retry_failed else self.store.failed_identities()
         parts = [files[i:i + self.files_per_partition] for i in range(0, len(files), self.files_per_partition)]
+        keys = [partition_key(part, self.settings, self.furniture, self.manifest) for part in parts]
         self.folder.mkdir(parents=True, exist_ok=True)
+        if self.retry_failed:  # a partition kept from an earlier run holds its failures: parse it again
+            for key in keys:
+                if any(e["stage"] for e in partition_report(self.folder / f"part-{key}").get("errors", [])):
+                    shutil.rmtree(self.folder / f"part-{key}")
         cluster = None if self.scheduler else LocalCluster(
             n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None)
         try:
             with Client(self.scheduler or cluster) as client:
                 futures = [
-                    client.submit(run_partition, [str(f) for f in part], str(self.folder),
-                                  partition_key(part, self.settings, self.furniture, self.manifest), self.settings,
-                                  self.manifest, self.furniture, repeated, pure=False, retries=2)
-                    for part in parts
+                    client.submit(run_partition, [str(f) for f in part], str(self.folder), key, self.settings,
+                                  self.manifest, self.furniture, repeated, failed_before, pure=False, retries=2)
+                    for part, key in zip(parts, keys)
                 ]
                 for part, future in zip(parts, futures):  # loaded in input order, as on one machine
-                    folder = Path(future.result())
+                    try:
+                        folder = Path(future.result())
+                    except Exception as err:  # its task failed every retry (a worker lost each time): its files alone
+                        for f in part:
+                            self._error(InputError(f, f"its partition failed on the Dask cluster ({describe(err)})"))
+                        continue
+                    self._take_report(folder, failed_before)
                     if self.load:
-                        self._load(folder)
+                        self.loader.load({t: f"read_parquet({parquet_file(folder, t)})" for t in PARTITION_TABLES})
                     for f in part:
                         self.on_progress("file-done", str(f))
         finally:
@@ -137,45 +157,24 @@ class DaskIngest:
         self.report.errors.append(err)
         self.on_progress("error", str(err))
 
-    def _load(self, folder: Path) -> None:
-        """One partition into the database, all or nothing; articles stored unchanged are skipped."""
-        found = json.loads((folder / "report.json").read_text())
-        for e in found["errors"]:
-            self._error(InputError(e["path"], e["problem"], line=e["line"]))
+    def _take_report(self, folder: Path, failed_before: dict) -> None:
+        """A partition's errors and notes, as if this process had met them. A partition kept from
+        an earlier run holds the failures of that run: one that is still the failure on record
+        is skipped, as a local run skips it."""
+        found = partition_report(folder)
         self.report.notes += found["notes"]
-        parquet = {t: f"read_parquet({parquet_file(folder, t)})" for t in PARTITION_TABLES}
-        con = self.store.con
-        incoming = con.execute(f"""
-            SELECT n.id, n.source_path, a.id IS NOT NULL AND n.content_hash = a.content_hash
-                   AND n.metadata_hash = a.metadata_hash, a.source_path, a.content_hash = n.content_hash
-            FROM {parquet['articles']} n LEFT JOIN articles a ON a.id = n.id""").fetchall()
-        new = []
-        for article_id, path, unchanged, stored_path, same_content in incoming:
-            if article_id in self._loaded_ids:
-                self._error(id_used_in_this_run(path, article_id, self._loaded_ids[article_id]))
-            elif unchanged and not self.force:
-                self.report.unchanged.append(article_id)
-            elif stored_path is not None and not same_content and stored_path != path and not self.force:
-                self._error(id_stored_from_elsewhere(path, article_id, stored_path))
+        self.report.failed_before += found["failed_before"]
+        hashes = dict(((a, (c, m)) for a, c, m in self.store.con.execute(
+            f"SELECT article_id, content_hash, metadata_hash FROM read_parquet({parquet_file(folder, 'failures')})").fetchall()))
+        for e in found["errors"]:
+            err = InputError(**e)
+            known = failed_before.get(err.article)
+            if err.stage and known and hashes.get(err.article) == known[:2]:
+                self.report.failed_before.append(err.article)
+                self.report.notes.append(failed_before_note(err.path if err.line is None else f"{err.path}:{err.line}",
+                                                            err.article, err.stage))
             else:
-                new.append(article_id)
-            self._loaded_ids.setdefault(article_id, path)
-        if not new:
-            return
-        with self.store.transaction():
-            con.register("incoming", pa.table({"id": pa.array(new, pa.string())}))
-            for table in ARTICLE_CHILD_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM incoming)")
-            con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM incoming)")
-            con.execute(f"INSERT INTO articles BY NAME SELECT * FROM {parquet['articles']} WHERE id IN (SELECT id FROM incoming)")
-            for table in ARTICLE_CHILD_TABLES:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {parquet[table]} "
-                            "WHERE article_id IN (SELECT id FROM incoming)")
-            con.execute(f"INSERT OR REPLACE INTO actors BY NAME SELECT * FROM {parquet['actors']}")
-            con.unregister("incoming")
-        self.report.stored += new
-        for article_id in new:
-            self.on_progress("stored", article_id)
+                self._error(err)
 
     def close(self) -> None:
         """Nothing to stop here: the cluster is closed when `run` ends."""

@@ -157,8 +157,11 @@ def entry_date(entry) -> dt.date | None:
     return dt.datetime.fromtimestamp(calendar.timegm(when), dt.timezone.utc).date() if when else None
 
 
-def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: bool = False) -> Iterator[RawArticle | InputError]:
-    """The new entries of `sources` as HTML articles (or the error that stops each)."""
+def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: bool = False,
+                  retry_failed: bool = False) -> Iterator[RawArticle | InputError]:
+    """The new entries of `sources` as HTML articles (or the error that stops each). An entry
+    already stored, or one a stage failed on (unless retrying), is not fetched again."""
+    failed = set() if retry_failed or force else set(store.failed_identities())
     for source in sources:
         try:
             feed = read_feed(source, fetcher)
@@ -172,7 +175,7 @@ def feed_articles(sources: list[str], fetcher: Fetcher, store: Store, force: boo
                 yield InputError(source, f"entry {entry.get('title', '?')!r} has no link")
                 continue
             article_id = article_id_for_url(link)
-            if not force and store.article_identity(article_id):
+            if not force and (article_id in failed or store.article_identity(article_id)):
                 continue
             try:
                 html, _ = decode(fetcher.get(link), Path(link), html=True)
