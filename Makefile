@@ -67,6 +67,7 @@ check-reliability: setup
 bench: setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/nlp_overhead.py
+	$(BIN)/python bench/long_articles.py
 	$(BIN)/python bench/plover_gsr.py
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/analysis.py

@@ -85,3 +85,82 @@ def test_killed_ingest_resumes_to_the_same_result(corpus, reference, tmp_path, t
     lost = [t for t in reference if final[t] != reference[t]]
     tally["data lost"] += len(lost)
     assert lost == []
+
+
+def parse_workers(pid: int) -> list:
+    """The spawned parse workers of an ingest process (not its multiprocessing resource tracker)."""
+    import psutil
+
+    try:
+        return [c for c in psutil.Process(pid).children() if "spawn_main" in " ".join(c.cmdline())]
+    except psutil.Error:  # it, or a child, has gone meanwhile
+        return []
+
+
+def wait_for_workers(proc, count: int = 2) -> list:
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        if len(workers := parse_workers(proc.pid)) >= count:
+            return workers
+        time.sleep(0.1)
+    raise AssertionError("the ingest never started its parse workers")
+
+
+def test_parse_workers_die_with_the_ingest(corpus, tmp_path, tally):
+    """SIGKILL to the ingest alone (not its process group, as the OOM killer or `kill -9 PID` does):
+    its workers must not parse on as orphans (0.5 GiB each)."""
+    import psutil
+
+    proc = subprocess.Popen(ingest_command(corpus, tmp_path / "orphans.duckdb", 2))
+    workers = wait_for_workers(proc)
+    proc.kill()
+    proc.wait()
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    tally["kills survived"] += 1
+    assert alive == []
+
+
+def test_a_killed_worker_costs_no_article(corpus, reference, tmp_path, tally):
+    db = tmp_path / "one-worker-killed.duckdb"
+    proc = subprocess.Popen(ingest_command(corpus, db, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_commits(proc, db, 3)
+    os.kill(wait_for_workers(proc)[0].pid, signal.SIGKILL)
+    out, err = proc.communicate(timeout=900)
+    tally["kills survived"] += 1
+    assert proc.returncode == 0 and "Traceback" not in err and "BrokenProcessPool" not in err, err[-3000:]
+    lost = [t for t in reference if contents(db)[t] != reference[t]]
+    tally["data lost"] += len(lost)
+    assert lost == []  # its batches were parsed again
+
+
+def test_workers_killed_again_and_again_fail_their_articles_alone(corpus, reference, tmp_path, tally):
+    """Every worker killed as soon as it appears, for a while: the articles it was parsing fail
+    with one line each; the others are stored whole; --retry-failed completes the database."""
+    db = tmp_path / "workers-killed.duckdb"
+    proc = subprocess.Popen(ingest_command(corpus, db, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_commits(proc, db, 3)
+    kills, until = 0, time.monotonic() + 10
+    while time.monotonic() < until and proc.poll() is None:
+        for worker in parse_workers(proc.pid):
+            try:
+                worker.kill()
+                kills += 1
+            except Exception:  # noqa: BLE001 - gone already
+                pass
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=900)
+    tally["kills survived"] += kills
+    assert kills and "Traceback" not in err and "BrokenProcessPool" not in err, err[-3000:]
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert proc.returncode == 1 and errors, err[-3000:]
+    assert all(" (article " in e and e.endswith("): parse: the worker process parsing it died (killed, or out of memory)")
+               or "): parse: the worker process parsing it died (killed, or out of memory)" in e for e in errors), errors
+    assert half_stored(db, reference) == []
+    with Store(db, read_only=True) as store:
+        stored = store.query("SELECT count(*) AS n FROM articles")[0]["n"]
+        failed = store.query("SELECT count(*) AS n FROM failures")[0]["n"]
+    assert failed == len(errors) and stored + failed == len(reference["articles"])
+    subprocess.run(ingest_command(corpus, db, 2) + ["--retry-failed"], check=True, timeout=900)
+    lost = [t for t in reference if contents(db)[t] != reference[t]]
+    tally["data lost"] += len(lost)
+    assert lost == []

@@ -79,6 +79,10 @@ class Site(BaseHTTPRequestHandler):
             return self.send(429, headers=[("Retry-After", "1")])
         if path == "/big":
             return self.send(200, b"<p>" + b"word " * 100_000 + b"</p>")
+        if path == "/news/huge":  # over the 1,000,000 characters spaCy's tokenizer takes (no two paragraphs alike)
+            paragraphs = "".join(f"<p>Ministers of Turkey and Greece met in Athens for the {n}th time to discuss the "
+                                 "border, officials said.</p>" for n in range(11_000))
+            return self.send(200, f"<html><body><article>{paragraphs}</article></body></html>".encode())
         if path in LEADS:
             title, lead = LEADS[path]
             return self.send(200, PAGE.format(title=title, lead=lead).encode())
@@ -171,6 +175,33 @@ def test_every_keeps_polling_until_interrupted(site, config, db):
         assert poller.wait(60) == 0, poller.stderr.read()[-2000:]
     with Store(db, read_only=True) as store:
         assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 2
+
+
+def test_a_page_a_stage_fails_on_stops_neither_the_poll_nor_the_poller(site, tmp_path, db):
+    config = tmp_path / "huge.yaml"
+    config.write_text(yaml.safe_dump({"fetch_timeout_seconds": 5.0, "fetch_host_interval_seconds": 0.1,
+                                      "max_file_bytes": 5_000_000, "max_article_chars": 2_000_000}))
+    Site.feed_items = [("/news/grain", "Grain talks resume"), ("/news/huge", "Huge"), ("/news/border", "Border meeting")]
+    poller = subprocess.Popen([sys.executable, "-m", "redline", "ingest", "--feed", f"{site}/feed.xml", "--every", "1s",
+                               "--config", str(config), "--db", str(db), "--quiet"], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while len(Site.requests["/feed.xml"]) < 3 and time.monotonic() < deadline and poller.poll() is None:
+            time.sleep(0.2)
+        assert len(Site.requests["/feed.xml"]) >= 3, "the poller stopped polling"
+    finally:
+        poller.send_signal(signal.SIGINT)
+        assert poller.wait(60) in (0, 130)  # stopped between polls, or in one (what it stored is whole)
+    stderr = poller.stderr.read()
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    huge = article_id_for_url(f"{site}/news/huge")
+    assert "Traceback" not in stderr and len(errors) == 1, stderr[-3000:]
+    assert errors[0].startswith(f"error: {site}/news/huge (article {huge}): tokenizer: ValueError: [E088]")
+    assert len(Site.requests["/news/huge"]) == 1  # kept as failed, not fetched again by the next polls
+    with Store(db, read_only=True) as store:
+        assert {r["id"] for r in store.query("SELECT id FROM articles")} == {
+            article_id_for_url(f"{site}/news/grain"), article_id_for_url(f"{site}/news/border")}
+        assert [r["article_id"] for r in store.query("SELECT article_id FROM failures")] == [huge]
 
 
 @pytest.mark.parametrize("text, seconds", [("30s", 30), ("10m", 600), ("2h", 7200), ("1.5m", 90)])

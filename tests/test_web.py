@@ -281,3 +281,162 @@ def test_no_file_outside_static_over_the_wire(server):
         conn.close()
         assert response.status in (400, 404), (path, response.status)
         assert b"import " not in body and b"root:" not in body, path
+
+
+def test_an_upload_a_stage_fails_on_answers_422_and_is_listed(example_db, tmp_path):
+    """spaCy's tokenizer refuses a text over 1,000,000 characters (let through by a higher
+    max_article_chars): 422 with the stage and the reason; the failure is kept and shown."""
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(example_db, db)
+    settings = Settings(db=str(db), api_token=TOKEN, max_request_bytes=3_000_000, max_article_chars=2_000_000)
+    client = TestClient(create_app(db, settings))
+    huge = {"id": "huge", "text": "Turkey and Greece met in Athens on Monday, officials said.\n\n" * 18_000}
+    response = client.post("/api/articles", json=huge, headers={"X-Redline-Token": TOKEN})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("tokenizer: ValueError: [E088] Text of length")
+    (failure,) = client.get("/api/failures").json()["items"]
+    assert (failure["article_id"], failure["stage"]) == ("huge", "tokenizer") and "source_path" not in failure
+    home = client.get("/").text
+    assert "Articles that failed" in home and "<code>huge</code>" in home
+    assert client.get("/api/articles/huge").status_code == 404
+    assert client.get("/api/articles").json()["total"] == 16  # nothing else changed
+
+
+def test_uploads_with_cut_emoji_are_stored_and_a_422_names_no_server_path(writable, tmp_path):
+    import subprocess
+
+    client, db = writable
+    # "\ud83d" is valid JSON, half an emoji: replaced, as in files (before: a 500 from the id's hash)
+    body = b'{"text": "Turkey condemned Russia \\ud83d on Monday, officials said."}'
+    response = client.post("/api/articles", content=body, headers={"X-Redline-Token": TOKEN, "content-type": "application/json"})
+    assert response.status_code == 201
+    stored = client.get(f"/api/articles/{response.json()['id']}").json()
+    assert "Russia \ufffd on Monday" in stored["text"]
+    # An id a file on the server holds with other content is refused without naming the file.
+    source = tmp_path / "server-side" / "wire.jsonl"
+    source.parent.mkdir()
+    source.write_text(json.dumps({"id": "taken", "text": "Egypt hosted talks in Cairo on Monday, officials said."}) + "\n")
+    ingest = [sys.executable, "-m", "redline", "ingest", str(source), "--db", str(db), "--no-stories", "--quiet"]
+    assert subprocess.run(ingest, timeout=600).returncode == 0  # another process, as the app serves
+    clash = client.post("/api/articles", json={"id": "taken", "text": "Other words entirely, officials said."},
+                        headers={"X-Redline-Token": TOKEN})
+    assert clash.status_code == 422 and "already stored with other content" in clash.json()["detail"]
+    assert str(tmp_path) not in clash.text and "server-side" not in clash.text
+
+
+def test_ids_with_a_slash_or_a_question_mark_are_reachable(example_db, tmp_path, run_cli):
+    db = tmp_path / "ids.duckdb"
+    shutil.copy(example_db, db)
+    ids = ["wire/2023/07/19/grain", "wire?page=2#top"]
+    records = tmp_path / "ids.jsonl"
+    records.write_text("".join(json.dumps({"id": i, "published": "2030-01-01", "title": f"Title {n}",
+                                           "text": "Turkey condemned Russia on Monday, officials said."}) + "\n"
+                               for n, i in enumerate(ids)))
+    assert run_cli("ingest", records, "--db", db).exit_code == 0
+    client = TestClient(create_app(db, Settings(db=str(db))))
+    home = client.get("/").text
+    for article_id, href in zip(ids, ["/articles/wire/2023/07/19/grain", "/articles/wire%3Fpage%3D2%23top"]):
+        assert f'href="{href}"' in home  # the newest articles, linked with their ids quoted
+        assert client.get(href).status_code == 200
+        assert client.get("/api" + href).json()["id"] == article_id
+
+
+def test_search_total_counts_every_page(client):
+    first = client.get("/api/search", params={"q": "grain Russia", "limit": 7}).json()
+    found, offset = [], 0
+    while page := client.get("/api/search", params={"q": "grain Russia", "limit": 7, "offset": offset}).json()["items"]:
+        found += page
+        offset += 7
+    assert first["total"] == len(found) > 7  # before: items on this page plus the offset
+    assert len({h["doc_id"] for h in found}) == len(found)
+
+
+def test_errors_are_json_with_the_security_headers_even_a_500(example_db, tmp_path):
+    """A damaged database file makes routes fail inside the app: the 500 is JSON, with the headers."""
+    db = tmp_path / "damaged.duckdb"
+    db.write_bytes(example_db.read_bytes()[: example_db.stat().st_size // 2])
+    client = TestClient(create_app(db, Settings(db=str(db))), raise_server_exceptions=False)
+    statuses = set()
+    for url in ["/", "/api/articles", "/api/stories", "/api/search?q=grain", "/search?q=grain", "/api/failures",
+                "/nowhere", "/api/dyads/RUS/UKR"]:
+        response = client.get(url)
+        statuses.add(response.status_code)
+        assert response.status_code in (200, 404, 500), url
+        assert response.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in \
+            response.headers["content-security-policy"], url
+        if response.status_code != 200:
+            assert response.headers["content-type"] == "application/json" and "detail" in response.json(), url
+    assert 500 in statuses and 404 in statuses
+
+
+def _raw_post(base: str, headers: dict, body_chunks) -> tuple[int, dict]:
+    """POST over a plain socket, the body sent in chunks until the server answers or closes:
+    (status, JSON body)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as s:
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        s.sendall(f"POST /api/articles HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode())
+        try:
+            for chunk in body_chunks:
+                s.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before the body ended
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < int(
+                dict(line.split(": ", 1) for line in answer.split(b"\r\n\r\n")[0].decode().split("\r\n")[1:])
+                .get("content-length", "0")):
+            data = s.recv(65536)
+            if not data:
+                break
+            answer += data
+    status = int(answer.split(b" ", 2)[1])
+    return status, json.loads(answer.split(b"\r\n\r\n", 1)[1] or b"null")
+
+
+def test_body_limits_hold_for_chunked_bodies_before_the_token_is_checked(example_db, tmp_path):
+    from bench.loadclient import serving
+
+    db = tmp_path / "limits.duckdb"
+    shutil.copy(example_db, db)
+    config = tmp_path / "redline.yaml"
+    config.write_text(f"api_token: {TOKEN}\nmax_request_bytes: 100000\n")
+    record = json.dumps({"text": "word " * 100_000}).encode()  # 500 KB
+    chunked = (b"%x\r\n%s\r\n" % (len(record[i:i + 16384]), record[i:i + 16384]) for i in range(0, len(record), 16384))
+    with serving(db, "--workers", "1", "--config", str(config)) as base:
+        # chunked, no Content-Length, no token: refused for its size, not parsed whole for a 401
+        status, body = _raw_post(base, {"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+                                 [*chunked, b"0\r\n\r\n"])
+        assert (status, body) == (413, {"detail": "request body over 100000 bytes"})
+        status, _ = _raw_post(base, {"Content-Length": str(len(record)), "Content-Type": "application/json"}, [record])
+        assert status == 413
+        small = json.dumps({"text": "Turkey condemned Russia on Monday."}).encode()
+        status, _ = _raw_post(base, {"Content-Length": str(len(small)), "Content-Type": "application/json"}, [small])
+        assert status == 401  # within the limit: then the token
+
+
+def test_reads_are_answered_while_an_upload_is_parsed(example_db, tmp_path):
+    """`redline serve --workers 1`: the upload is parsed with no hold on the file; before, every
+    read waited for the whole parse (and got its 503 only after busy_wait_seconds)."""
+    import httpx
+
+    from bench.loadclient import serving
+
+    db = tmp_path / "busy.duckdb"
+    shutil.copy(example_db, db)
+    config = tmp_path / "redline.yaml"
+    config.write_text(f"api_token: {TOKEN}\n")
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples" / "corpus" / "txt").glob("*.txt")))
+    upload = {"id": "long", "text": text * 3}  # a parse of seconds
+    with serving(db, "--workers", "1", "--config", str(config)) as base:
+        result = {}
+        post = threading.Thread(target=lambda: result.update(response=httpx.post(
+            f"{base}/api/articles", json=upload, headers={"X-Redline-Token": TOKEN}, timeout=600)))
+        post.start()
+        during, statuses = 0, []
+        while post.is_alive():
+            response = httpx.get(f"{base}/api/articles", params={"limit": 1}, timeout=60)
+            statuses.append(response.status_code)
+            during += post.is_alive()  # answered while the upload was still being parsed or written
+        post.join()
+    assert result["response"].status_code == 201
+    assert set(statuses) == {200} and during >= 3, statuses

@@ -150,7 +150,7 @@ def ingest(
                 counts["stored"] += 1
                 progress.update(task, stored=counts["stored"])
             elif event == "error":
-                progress.console.print(f"error: {detail}", markup=False)
+                err.print(f"error: {detail}", markup=False)  # with --quiet too: "errors only"
 
         processes = workers or os.cpu_count() or 1
         with store, progress:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy
 import spacy
@@ -99,6 +99,9 @@ class DocIndex:
     and NER have run (Redline's components never change sentences or entities)."""
 
     def __init__(self, doc: Doc):
+        # What a component works out once per sentence for all its triggers, by key (a long
+        # sentence has many triggers); dropped with the index.
+        self.memo: dict = {}
         self.sents = list(doc.sents)
         self.sent_of = [0] * len(doc)
         for n, sent in enumerate(self.sents):
@@ -137,6 +140,45 @@ def sentence_ents(sent: Span) -> list[Span]:
     """The entities that start in a sentence (`Span.ents` scans the whole Doc for them)."""
     index = doc_index(sent.doc)
     return index.sent_ents[index.sent_of[sent.start]] if len(sent) else []
+
+
+def once_per_sentence(sent: Span, what, work: Callable[[], object]):
+    """What `work` finds in a sentence, worked out once for all the triggers or mentions in it."""
+    memo = doc_index(sent.doc).memo
+    key = (what, sent.start)
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
+
+
+def in_subtree(token: Token, other: Token) -> bool:
+    """Is `other` in `token`'s subtree (`token` itself included)? In constant time, from the
+    order in which a walk of the sentence's tree enters and leaves each token (made once per
+    sentence): walking the subtree, or `other`'s ancestors, for every pair made long sentences
+    quadratic."""
+    sent = sentence_of(token)
+    enter, leave = once_per_sentence(sent, "tree walk", lambda: _tree_walk(sent))
+    return other.i in enter and enter[token.i] <= enter[other.i] < leave[token.i]
+
+
+def _tree_walk(sent: Span) -> tuple[dict[int, int], dict[int, int]]:
+    enter: dict[int, int] = {}
+    leave: dict[int, int] = {}
+    clock = 0
+    for root in (t for t in sent if t.head.i == t.i or not sent.start <= t.head.i < sent.end):
+        stack = [(root, False)]
+        while stack:  # (no recursion: a sentence's tree can be thousands of words deep)
+            node, done = stack.pop()
+            if done:
+                leave[node.i] = clock
+                continue
+            if node.i in enter:  # (a token reached twice: only a broken parse has one)
+                continue
+            enter[node.i] = clock
+            clock += 1
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(list(node.children)) if sent.start <= c.i < sent.end)
+    return enter, leave
 
 
 def entity_at(token: Token) -> Span | None:

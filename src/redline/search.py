@@ -86,23 +86,42 @@ def has_index(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0] > 0
 
 
+def _matching(query: str, kind: str | None) -> tuple[str, list] | None:
+    """The postings a query matches (a WHERE clause on `search_postings p JOIN search_terms t`)."""
+    words = sorted(set(terms(query)))
+    if not words:
+        return None
+    kinds = [kind] if kind else list(KINDS)
+    marks = ", ".join("?" * len(words))
+    return f"p.term IN ({marks}) AND t.term IN ({marks}) AND p.kind IN ({', '.join('?' * len(kinds))})", words + words + kinds
+
+
 def search(con: duckdb.DuckDBPyConnection, query: str, kind: str | None = None, limit: int = 20,
            offset: int = 0) -> list[dict]:
     """Documents matching any query term, best BM25 first: doc_id, kind, ref, title, snippet, score."""
-    words = sorted(set(terms(query)))
-    if not words or not has_index(con):
+    matching = _matching(query, kind)
+    if matching is None or not has_index(con):
         return []
-    kinds = [kind] if kind else list(KINDS)
-    marks = ", ".join("?" * len(words))
+    where, params = matching
     cur = con.execute(
         f"""WITH best AS (
                 SELECT p.doc_id, sum(t.idf * p.tf * 2.2 / (p.tf + p.norm)) AS score
                 FROM search_postings p JOIN search_terms t USING (term)
-                WHERE p.term IN ({marks}) AND t.term IN ({marks}) AND p.kind IN ({', '.join('?' * len(kinds))})
+                WHERE {where}
                 GROUP BY p.doc_id ORDER BY score DESC, p.doc_id LIMIT ? OFFSET ?)
             SELECT d.doc_id, d.kind, d.ref, d.title, d.snippet, round(best.score, 3) AS score
             FROM best JOIN search_docs d USING (doc_id) ORDER BY best.score DESC, d.doc_id""",
-        words + words + kinds + [limit, offset],
+        params + [limit, offset],
     )
     names = [c[0] for c in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def search_total(con: duckdb.DuckDBPyConnection, query: str, kind: str | None = None) -> int:
+    """How many documents `search` finds in all, over every page."""
+    matching = _matching(query, kind)
+    if matching is None or not has_index(con):
+        return 0
+    where, params = matching
+    return con.execute(f"""SELECT count(DISTINCT p.doc_id) FROM search_postings p JOIN search_terms t USING (term)
+                           WHERE {where}""", params).fetchone()[0]

@@ -24,7 +24,7 @@ from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary,
 from redline.events.dates import resolve
 from redline.events.places import Place, city_index, in_context, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
-from redline.nlp import climb, drop_index, entity_at, sentence_ents, sentence_of
+from redline.nlp import climb, drop_index, entity_at, in_subtree, once_per_sentence, sentence_ents, sentence_of
 from redline.quotes import Quote, cue_words
 
 if not Doc.has_extension("events"):
@@ -307,8 +307,8 @@ class EventCoder:
                 event_type="REQUEST", mode=None, source=source, target=target,
                 date=when[0], date_precision=when[1], date_text=when[2], location=None,
                 negated=negated, modality=modality, attributed_to=attributed,
-                evidence=sent.text.strip(), trigger=f"{speech.text} ... {tok.text}",
-                start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+                evidence=self._text(sent).strip(), trigger=f"{speech.text} ... {tok.text}",
+                start=sent.start_char, end=sent.start_char + len(self._text(sent).rstrip()),
                 trigger_start=speech.idx, trigger_end=speech.idx + len(speech),
                 quad_class=kind.quad, intensity=kind.intensity, confidence=0.6,
             ))
@@ -335,7 +335,7 @@ class EventCoder:
         if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
-            not ACCIDENT_WORDS & {t.lemma_.lower() for t in sent}
+            not ACCIDENT_WORDS & self._lemmas(sent)
         if unnamed_attack and where is not None and where.country and len(where.country) == 3:
             # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
             # there; coded as that country's unidentified armed force (CAMEO's UAF).
@@ -372,8 +372,8 @@ class EventCoder:
             event_type=rule.event_type, mode=mode, source=source, target=target,
             date=when[0], date_precision=when[1], date_text=when[2], location=where,
             negated=negated, modality=modality, attributed_to=attributed,
-            evidence=sent.text.strip(), trigger=tok.text,
-            start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+            evidence=self._text(sent).strip(), trigger=tok.text,
+            start=sent.start_char, end=sent.start_char + len(self._text(sent).rstrip()),
             trigger_start=tok.idx, trigger_end=tok.idx + len(tok),
             quad_class=kind.quad, intensity=kind.intensity, confidence=round(min(confidence, 0.95), 2),
             conditional=any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
@@ -729,8 +729,20 @@ class EventCoder:
         code = next(iter(candidates)) if len(candidates) == 1 else None
         return code if code and len(code) == 3 else None  # a country, not an international body
 
+    @staticmethod
+    def _lemmas(sent: Span) -> set[str]:
+        return once_per_sentence(sent, "lemmas", lambda: {t.lemma_.lower() for t in sent})
+
+    @staticmethod
+    def _text(sent: Span) -> str:
+        return once_per_sentence(sent, "text", lambda: sent.text)  # Span.text joins its tokens anew each time
+
     def _countries_named(self, sent: Span, by_token, besides: str | None = None) -> set[str]:
-        """Every country (or IGO) a sentence names, as an actor or a place (but `besides`)."""
+        """Every country (or IGO) a sentence names, as an actor or a place (but `besides`);
+        worked out once per sentence for all its triggers."""
+        return set(once_per_sentence(sent, ("countries", besides), lambda: self._countries_in(sent, by_token, besides)))
+
+    def _countries_in(self, sent: Span, by_token, besides: str | None) -> set[str]:
         named = {by_token[i].actor.country for i in range(sent.start, sent.end) if i in by_token and by_token[i].actor.country}
         ents = [e for e in sentence_ents(sent) if e.end <= sent.end]  # as `sent.ents`, without scanning the Doc
         for e in (e for e in ents if e.label_ in PLACE_LABELS and e.text != besides):
@@ -1001,9 +1013,14 @@ class EventCoder:
                     return replace(resolve_place(obj.text, self.d), visited=True)
         # Deeper in the phrase: "fired shells at targets in Jericho", "eased measures in
         # Montenegro province" -- but not in another clause with a subject of its own.
-        for t in sorted(tok.subtree, key=lambda t: abs(t.i - tok.i)):
-            if t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "near") + (("from",) if rule.event_type == "RETREAT" else ()):
-                continue  # ("withdrawal of forces from Panama": where a retreat leaves)
+        # The sentence's objects of "in", "at", "near", "from" (found once per sentence) that are in
+        # the trigger's phrase, nearest first: sorting each trigger's whole subtree made a long
+        # sentence quadratic.
+        preps = ("in", "at", "near") + (("from",) if rule.event_type == "RETREAT" else ())
+        objects = once_per_sentence(sent, "place objects", lambda: [
+            t for t in sent if t.dep_ == "pobj" and t.head.lower_ in ("in", "at", "near", "from")])
+        for t in sorted((t for t in objects if t.head.lower_ in preps and in_subtree(tok, t)),
+                        key=lambda t: (abs(t.i - tok.i), t.i)):  # ("withdrawal of forces from Panama": where a retreat leaves)
             if t.lemma_.lower() in PLACE_NOUNS:  # "near the town of Samarra", "in Montenegro province"
                 t = next((o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"),
                          next((c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"), t))

@@ -381,9 +381,10 @@ class Ingestor:
         gives a future with that error, handled where results are taken (`_after_a_worker_died`)."""
         try:
             return self.pool.submit(analyse, texts_of(batch), self._pipeline_key)
-        except BrokenProcessPool as err:
+        except (BrokenProcessPool, OSError) as err:
+            # (OSError: the pool broke while this submit started a worker, and closed its queues.)
             lost: Future = Future()
-            lost.set_exception(err)
+            lost.set_exception(err if isinstance(err, BrokenProcessPool) else BrokenProcessPool(str(err)))
             return lost
 
     def _store_oldest(self) -> None:

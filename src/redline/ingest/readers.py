@@ -21,7 +21,7 @@ from redline.errors import InputError
 
 TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 # Formats whose articles are records (a manifest row applies by id, not by file).
-RECORD_FORMATS = ("jsonl", "feed")
+RECORD_FORMATS = ("jsonl", "feed", "upload")
 JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 STRAY_BYTE = re.compile("[\udc80-\udcff]")

@@ -2,8 +2,9 @@
 
 Database access: DuckDB lets one process write a file, or any number read it, not both. The
 app and a `redline ingest` in another process take turns at the file (see `Database`), so
-pages are served while an ingest runs. Uploads (with the token) write through the same
-process, serialised by a lock, and rebuild stories and the search index before answering.
+pages are served while an ingest runs. An upload (with the token) is parsed first, in memory,
+with no hold on the file; then it is written through the same process in one short
+transaction, and stories and the search index are rebuilt before answering.
 
 Everything shown comes from the database, which holds untrusted text: templates autoescape,
 the pages load scripts only from /static (Content-Security-Policy without inline scripts),
@@ -13,15 +14,14 @@ and no route serves files by a name taken from the request.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import hmac
 import json
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 import duckdb
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Query, Request
@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline.config import Settings
+from redline.errors import InputError
 from redline.store import Store, readers_marker, writer_waiting
 from redline.web import data
 
@@ -63,8 +64,61 @@ ERRORS = {
     403: {"model": Problem, "description": "Writing is switched off (no api_token)"},
     404: {"model": Problem, "description": "No such article, story or actor"},
     413: {"model": Problem, "description": "Request body too large"},
+    500: {"model": Problem, "description": "A fault of the server (the reason is in its log)"},
     503: {"model": Problem, "description": "The database is being written; retry after Retry-After seconds"},
 }
+
+
+def problem(status: int, detail: str, headers: dict | None = None) -> JSONResponse:
+    """Every error the app answers: JSON, with the security headers (also those that never
+    reach the middleware that adds them to other responses)."""
+    return JSONResponse({"detail": detail}, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
+
+
+class BodyTooLarge(BaseException):
+    """Not an Exception: FastAPI would turn one raised while it reads a body into a 400."""
+
+
+class BodyLimit:
+    """Refuses a request body over `limit` bytes with 413 before the app reads it: at once when
+    Content-Length says so, else (a chunked body) as soon as the bytes received pass the limit.
+    The outermost layer, so that nothing (parsing, the token check) works on such a body."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_large = problem(413, f"request body over {self.limit} bytes")
+        size = dict(scope["headers"]).get(b"content-length", b"")
+        if size.isdigit() and int(size) > self.limit:
+            return await too_large(scope, receive, send)
+        received, started, over = 0, False, False
+
+        async def counted_receive():
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    over = True
+                    raise BodyTooLarge()
+            return message
+
+        async def watched_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except BaseException:
+            # (Raised through other middleware, the exception may come back wrapped: the flag says.)
+            if not over or started:
+                raise
+            await too_large(scope, receive, send)
 
 
 class Page(BaseModel):
@@ -216,17 +270,21 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
             allowed = sorted({m for r in app.routes if getattr(r, "path_regex", None) and r.path_regex.match(request.url.path)
                               for m in getattr(r, "methods", None) or ()})
             headers["Allow"] = ", ".join(allowed)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+        return problem(exc.status_code, exc.detail, headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        # Outside every middleware: the headers come with `problem`. The traceback goes to the log.
+        return problem(500, "internal server error")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > settings.max_request_bytes:
-            return JSONResponse({"detail": f"request body over {settings.max_request_bytes} bytes"}, status_code=413)
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
+
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)  # added last: the outermost
 
     def connection():
         with database.read() as con:
@@ -262,7 +320,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, con=Depends(connection)):
         return render(request, "home.html", overview=data.overview(con), stories=data.stories(con, 10, 0)["items"],
-                      articles=data.articles(con, 10, 0)["items"])
+                      articles=data.articles(con, 10, 0)["items"], failures=data.failures(con, 10, 0))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=500), kind: str | None = None,
@@ -272,7 +330,8 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         results = search(con, q, kind=kind, limit=50) if q else []
         return render(request, "search.html", q=q, kind=kind, results=results)
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    # Article ids are the user's own and may hold "/" ("reuters/2024/05/x"): `path` takes them whole.
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, con=Depends(connection)):
         record = found(data.article(con, article_id), "article", article_id)
         return render(request, "article.html", a=record, segments=data.segments(record["text"], record))
@@ -305,7 +364,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         require_token(token)
         stored = ingest_record(NewArticle(title=title or None, outlet=outlet or None, published=published or None,
                                           text=text))
-        return RedirectResponse(f"/articles/{stored}", status_code=303)
+        return RedirectResponse(f"/articles/{quote(stored)}", status_code=303)
 
     # -- API ------------------------------------------------------------------------------
     @app.get("/api/articles", response_model=Page, tags=["articles"])
@@ -313,7 +372,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
                      con=Depends(connection)):
         return data.jsonable(data.articles(con, *paging, outlet=outlet))
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get("/api/articles/{article_id:path}", tags=["articles"])
     def api_article(article_id: str, con=Depends(connection)) -> dict[str, Any]:
         record = found(data.article(con, article_id), "article", article_id)
         return data.jsonable(record)
@@ -326,10 +385,15 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     @app.get("/api/search", response_model=Page, tags=["search"])
     def api_search(q: str = Query(..., min_length=1, max_length=500), kind: str | None = Query(None, pattern="^(article|actor|quote|happening)$"),
                    paging=Depends(limit_param), con=Depends(connection)):
-        from redline.search import search
+        from redline.search import search, search_total
 
         items = search(con, q, kind=kind, limit=paging[0], offset=paging[1])
-        return {"items": items, "total": len(items) + paging[1], "limit": paging[0], "offset": paging[1]}
+        return {"items": items, "total": search_total(con, q, kind=kind), "limit": paging[0], "offset": paging[1]}
+
+    @app.get("/api/failures", response_model=Page, tags=["articles"])
+    def api_failures(paging=Depends(limit_param), con=Depends(connection)):
+        """Articles a stage failed on while ingesting (latest first): `redline ingest --retry-failed` tries them again."""
+        return data.jsonable(data.failures(con, *paging))
 
     @app.get("/api/stories", response_model=Page, tags=["stories"])
     def api_stories(paging=Depends(limit_param), con=Depends(connection)):
@@ -388,22 +452,37 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         return {"rules": settings.watch_rules, "alerts": [r for r in found if r["status"] == "alert"],
                 "near_misses": [r for r in found if r["status"] == "near-miss"]}
 
+    parsing = threading.Lock()  # one upload parsed at a time per process: spaCy holds the GIL anyway
+
     def ingest_record(article: NewArticle) -> str:
-        from redline.ingest import Ingestor
+        """Parse an upload in memory (the file stays free for readers meanwhile), then write it in
+        one short transaction, and rebuild stories and the search index. 422 with the reason when
+        the article cannot be stored; an article a stage failed on is kept in `failures`."""
+        from redline.ingest import IngestReport, Ingestor, sha256
+        from redline.ingest.loader import Loader
+        from redline.ingest.readers import record_article
         from redline.stories import rebuild
 
-        if not (article.text or article.html):
-            raise HTTPException(422, "an article needs `text` or `html`")
         record = {k: v for k, v in article.model_dump().items() if v is not None}
-        record.setdefault("id", "upload-" + hashlib.sha256((article.text or article.html or "").encode()).hexdigest()[:12])
-        with tempfile.TemporaryDirectory() as tmp, database.write() as store:
-            path = Path(tmp) / "upload.jsonl"
-            path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-            report = Ingestor(store, settings).run([path])
-            if report.errors:
-                raise HTTPException(422, str(report.errors[0]).replace(str(path), "upload"))
-            rebuild(store)
-        return record["id"]
+        if not (record.get("text") or record.get("html")):
+            raise HTTPException(422, "an article needs `text` or `html`")
+        record.setdefault("id", "upload-" + sha256(record.get("text") or record["html"])[:12])
+        raw = record_article("upload", record, source_format="upload")
+        if isinstance(raw, InputError):
+            raise HTTPException(422, raw.problem)
+        with Store(":memory:") as memory:
+            with parsing:
+                report = Ingestor(memory, settings, retry_failed=True).run_articles([raw])
+            if report.errors and not report.errors[0].stage:
+                raise HTTPException(422, report.errors[0].problem)  # bad input: nothing to keep
+            with database.write() as store:
+                loaded = Loader(store, report, name_stored_paths=False)  # no server path in an answer
+                if loaded.load_store(memory):
+                    rebuild(store)
+        if report.errors:
+            e = report.errors[0]
+            raise HTTPException(422, f"{e.stage}: {e.problem}" if e.stage else e.problem)
+        return raw.id
 
     return app
 

@@ -11,6 +11,7 @@ import datetime as dt
 import duckdb
 
 from redline.analysis import dyad_series, dyad_shifts
+from redline.store import FAILURES_SQL
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -39,6 +40,11 @@ def articles(con, limit: int, offset: int, outlet: str | None = None) -> dict:
     where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
     return page(con, f"""SELECT id, title, outlet, published, language, n_sentences, url FROM articles {where}
                          ORDER BY published DESC NULLS LAST, id""", params, limit, offset)
+
+
+def failures(con, limit: int, offset: int) -> dict:
+    """Articles a stage failed on while ingesting, latest first (which file is the server's business)."""
+    return page(con, f"SELECT article_id, stage, problem, failed_at FROM ({FAILURES_SQL})", [], limit, offset)
 
 
 def article(con, article_id: str) -> dict | None:
