@@ -10,6 +10,8 @@ The real text is ../shared's, when present: 295 Wikinews articles, 74 White Hous
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from redline.config import Settings
@@ -66,8 +68,14 @@ def tally(report: IngestReport) -> list:
 
 def test_real_text_goes_through_every_stage(shared, tmp_path):
     corpora = shared / "corpora"
+    # The briefings' records carry a field `kind` ("transcript") that the JSONL reader refuses
+    # (unknown fields are errors): given here without it, as the text they are.
+    briefings = tmp_path / "briefings.jsonl"
+    with open(corpora / "whitehouse-briefings" / "briefings.jsonl", encoding="utf-8") as source:
+        briefings.write_text("".join(json.dumps({k: v for k, v in json.loads(line).items() if k != "kind"}) + "\n"
+                                     for line in source), encoding="utf-8")
     inputs = [
-        ([corpora / "wikinews" / "articles.jsonl", corpora / "whitehouse-briefings" / "briefings.jsonl"], None),
+        ([corpora / "wikinews" / "articles.jsonl", briefings], None),
         ([shared / "benchmarks" / "article-extraction" / "html"], None),
         ([shared / "seeds"], Manifest.load(shared / "seeds" / "manifest.csv")),
     ]
@@ -75,13 +83,13 @@ def test_real_text_goes_through_every_stage(shared, tmp_path):
     report = soak(db, inputs)
     failed = tally(report)
     assert failed == [], [str(e) for e in failed]
+    # One Wikinews record is a test page holding only its date line: nothing to store.
+    assert [e.problem for e in report.errors] == ["nothing left after removing page furniture"], report.errors
     with Store(db, read_only=True) as store:
         stored = store.query("SELECT count(*) AS n FROM articles")[0]["n"]
         placed = store.query("SELECT count(*) AS n FROM article_stories")[0]["n"]
         events = store.query("SELECT count(*) AS n FROM events")[0]["n"]
-    # Every article is stored, but for input some pages do not hold (no article text in a page)
-    assert stored == len(report.stored) >= 295 + 74 + 5 + 150 and placed == stored and events > 1000
-    assert all(not e.stage for e in report.errors), report.errors
+    assert stored == len(report.stored) == 294 + 74 + 181 + 5 and placed == stored and events > 1000
 
 
 def test_hostile_sentences_stop_nothing(tmp_path):

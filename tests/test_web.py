@@ -440,3 +440,15 @@ def test_reads_are_answered_while_an_upload_is_parsed(example_db, tmp_path):
         post.join()
     assert result["response"].status_code == 201
     assert set(statuses) == {200} and during >= 3, statuses
+
+
+def test_an_upload_is_cleaned_with_what_its_outlet_repeats(writable):
+    """A line that three stored articles of the outlet carry is furniture in an upload too."""
+    client, _ = writable
+    record = {"id": "harbour-upload", "outlet": "Harbour Courier", "published": "2023-07-21",
+              "text": "Ships left Odesa on Friday, port officials said.\n\nIndependent news from the Black Sea coast since 1998"}
+    assert client.post("/api/articles", json=record, headers={"X-Redline-Token": TOKEN}).status_code == 201
+    stored = client.get("/api/articles/harbour-upload").json()
+    assert stored["text"] == "Ships left Odesa on Friday, port officials said."
+    assert [(r["text"], r["reason"]) for r in stored["removed"]] == [
+        ("Independent news from the Black Sea coast since 1998", "outlet-repeated")]

@@ -692,12 +692,17 @@ class Store:
         )
 
     def outlet_line_articles(self, outlet: str, lines: set[str]) -> dict[str, set[str]]:
-        """For each of these short lines, the stored articles of `outlet` that carry it."""
-        if not lines:
-            return {}
-        rows = self.con.execute(
-            """SELECT line, list(DISTINCT article_id) FROM outlet_lines
-               WHERE outlet = ? AND line IN (SELECT unnest(?::VARCHAR[])) GROUP BY line""",
-            [outlet, sorted(lines)],
-        ).fetchall()
-        return {line: set(ids) for line, ids in rows}
+        return outlet_line_articles(self.con, outlet, lines)
+
+
+def outlet_line_articles(con: duckdb.DuckDBPyConnection, outlet: str, lines: set[str]) -> dict[str, set[str]]:
+    """For each of these short lines, the stored articles of `outlet` that carry it (from any
+    connection: the web app asks through a reader's cursor)."""
+    if not lines:
+        return {}
+    rows = con.execute(
+        """SELECT line, list(DISTINCT article_id) FROM outlet_lines
+           WHERE outlet = ? AND line IN (SELECT unnest(?::VARCHAR[])) GROUP BY line""",
+        [outlet, sorted(lines)],
+    ).fetchall()
+    return {line: set(ids) for line, ids in rows}

@@ -228,7 +228,11 @@ class Ingestor:
         """
         return self.repeated_lines(item for path in files for item in read_file(path, self.settings))
 
-    def repeated_lines(self, items: Iterable[RawArticle | InputError]) -> dict[str, frozenset[str]]:
+    def repeated_lines(self, items: Iterable[RawArticle | InputError],
+                       stored_lines: Callable[[str, set[str]], dict[str, set[str]]] | None = None) -> dict[str, frozenset[str]]:
+        """The repeated short lines of each outlet among `items` and the stored articles (looked
+        up by `stored_lines`, by default in this ingest's store)."""
+        stored_lines = stored_lines or self.store.outlet_line_articles
         seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for item in items:
             if isinstance(item, InputError) or item.is_html:
@@ -246,7 +250,7 @@ class Ingestor:
         need = self.settings.outlet_repeat_min_articles
         repeated = {}
         for outlet, lines in seen.items():
-            stored = self.store.outlet_line_articles(outlet, set(lines))
+            stored = stored_lines(outlet, set(lines))
             repeated[outlet] = frozenset(
                 key for key, ids in lines.items() if len(ids | stored.get(key, set())) >= need
             )
@@ -256,6 +260,8 @@ class Ingestor:
     def _process(self, raw: RawArticle) -> None:
         try:
             attempt = self._attempt(raw)
+            if self._done_before(attempt):
+                return
         except InputError as err:
             self._error(err)
             return
@@ -266,8 +272,6 @@ class Ingestor:
             return
         except Exception as err:  # extraction, cleaning or language identification broke on this article alone
             self._fail(attempt, "clean", describe(err))
-            return
-        if rec is None:
             return
         if raw.note:
             self.report.notes.append(f"{raw.where}: {raw.note}")
@@ -289,23 +293,29 @@ class Ingestor:
         return Attempt(raw, article_id, meta, sha256(raw.content),
                        sha256(json.dumps(meta, default=str, sort_keys=True) + PIPELINE_VERSION))
 
-    def _clean(self, attempt: Attempt) -> ArticleRecord | None:
-        raw, article_id, content_hash, metadata_hash = attempt.raw, attempt.article_id, attempt.content_hash, attempt.metadata_hash
-        meta = dict(attempt.meta)
+    def _done_before(self, attempt: Attempt) -> bool:
+        """Is the article stored unchanged, or did a stage fail on it unchanged in an earlier run?
+        (InputError when its id is stored from another file.)"""
+        raw, article_id, hashes = attempt.raw, attempt.article_id, (attempt.content_hash, attempt.metadata_hash)
         stored = self.store.article_identity(article_id)
         if stored and not self.force:
-            if (stored["content_hash"], stored["metadata_hash"]) == (content_hash, metadata_hash):
+            if (stored["content_hash"], stored["metadata_hash"]) == hashes:
                 self.report.unchanged.append(article_id)
                 self.on_progress("unchanged", article_id)
-                return None
-            if stored["content_hash"] != content_hash and stored["source_path"] != str(raw.path):
+                return True
+            if stored["content_hash"] != attempt.content_hash and stored["source_path"] != str(raw.path):
                 raise id_stored_from_elsewhere(raw.path, article_id, stored["source_path"], line=raw.line)
         failed = self._failed.get(article_id)
-        if failed is not None and failed[:2] == (content_hash, metadata_hash):
+        if failed is not None and failed[:2] == hashes:
             self.report.failed_before.append(article_id)
             self.report.notes.append(failed_before_note(raw.where, article_id, failed[2]))
             self.on_progress("failed-before", article_id)
-            return None
+            return True
+        return False
+
+    def _clean(self, attempt: Attempt) -> ArticleRecord:
+        raw, article_id = attempt.raw, attempt.article_id
+        meta = dict(attempt.meta)
         outlet = meta.get("outlet")
         repeated = self._repeated.get(outlet, frozenset())
         title = page_date = None
@@ -338,8 +348,8 @@ class Ingestor:
             id=article_id,
             raw=raw.content,
             text=clean.text,
-            content_hash=content_hash,
-            metadata_hash=metadata_hash,
+            content_hash=attempt.content_hash,
+            metadata_hash=attempt.metadata_hash,
             source_path=str(raw.path),
             source_format=raw.format,
             outlet=outlet,

@@ -34,7 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline.config import Settings
 from redline.errors import InputError
-from redline.store import Store, readers_marker, writer_waiting
+from redline.store import Store, outlet_line_articles, readers_marker, writer_waiting
 from redline.web import data
 
 HERE = Path(__file__).parent
@@ -471,8 +471,10 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         if isinstance(raw, InputError):
             raise HTTPException(422, raw.problem)
         with Store(":memory:") as memory:
+            with database.read() as con:  # the lines its outlet's stored articles repeat are furniture
+                repeated = Ingestor(memory, settings).repeated_lines([raw], lambda o, lines: outlet_line_articles(con, o, lines))
             with parsing:
-                report = Ingestor(memory, settings, retry_failed=True).run_articles([raw])
+                report = Ingestor(memory, settings, retry_failed=True, outlet_repeated=repeated).run_articles([raw])
             if report.errors and not report.errors[0].stage:
                 raise HTTPException(422, report.errors[0].problem)  # bad input: nothing to keep
             with database.write() as store:
