@@ -62,6 +62,17 @@ def one_machine_contents(corpus: Path, db: Path, workers: int = 1) -> dict[str, 
     return contents(db)
 
 
+def spawned_workers(pid: int) -> list:
+    """The worker processes a process spawned (parse workers, web workers), not its
+    multiprocessing resource tracker."""
+    import psutil
+
+    try:
+        return [c for c in psutil.Process(pid).children() if "spawn_main" in " ".join(c.cmdline())]
+    except psutil.Error:  # it, or a child, has gone meanwhile
+        return []
+
+
 # Whole-corpus tables, rebuilt by the stories stage in one transaction.
 CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 
 from redline.store import ARTICLE_CHILD_TABLES, Store
-from tests.conftest import contents, copied_corpus, ingest_command, one_machine_contents
+from tests.conftest import contents, copied_corpus, ingest_command, one_machine_contents, spawned_workers
 
 pytestmark = pytest.mark.reliability
 
@@ -87,20 +87,10 @@ def test_killed_ingest_resumes_to_the_same_result(corpus, reference, tmp_path, t
     assert lost == []
 
 
-def parse_workers(pid: int) -> list:
-    """The spawned parse workers of an ingest process (not its multiprocessing resource tracker)."""
-    import psutil
-
-    try:
-        return [c for c in psutil.Process(pid).children() if "spawn_main" in " ".join(c.cmdline())]
-    except psutil.Error:  # it, or a child, has gone meanwhile
-        return []
-
-
 def wait_for_workers(proc, count: int = 2) -> list:
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
-        if len(workers := parse_workers(proc.pid)) >= count:
+        if len(workers := spawned_workers(proc.pid)) >= count:
             return workers
         time.sleep(0.1)
     raise AssertionError("the ingest never started its parse workers")
@@ -141,7 +131,7 @@ def test_workers_killed_again_and_again_fail_their_articles_alone(corpus, refere
     wait_for_commits(proc, db, 3)
     kills, until = 0, time.monotonic() + 10
     while time.monotonic() < until and proc.poll() is None:
-        for worker in parse_workers(proc.pid):
+        for worker in spawned_workers(proc.pid):
             try:
                 worker.kill()
                 kills += 1

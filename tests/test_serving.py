@@ -102,3 +102,24 @@ def test_pages_are_served_while_an_ingest_writes(served_copy, tmp_path, tally):
     assert served > 20 and len(set(counts)) > 2  # answered throughout, and saw the ingest's progress
     with Store(served_copy, read_only=True) as store:
         assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == before + expected
+
+
+def test_web_workers_die_with_the_server(served_copy, tally):
+    """SIGKILL to `redline serve --workers 2` alone: its workers must not serve on as orphans."""
+    import psutil
+
+    from tests.conftest import spawned_workers
+
+    with serving(served_copy, "--workers", "2") as base:
+        port = base.rsplit(":", 1)[1]
+        (server,) = [p for p in psutil.Process().children() if port in p.cmdline()]
+        deadline = time.monotonic() + 60
+        while len(workers := spawned_workers(server.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 2 and httpx.get(base + "/api/articles").status_code == 200
+        server.kill()
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        tally["kills survived"] += 1
+        assert alive == []
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(base + "/api/articles", timeout=5)

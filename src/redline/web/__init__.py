@@ -497,6 +497,9 @@ def app_from_environment() -> FastAPI:
     import dataclasses
     import os
 
+    from redline.ingest import die_with_parent
+
+    die_with_parent(os.getppid())  # killed, `redline serve` must not leave its workers serving on
     values = json.loads(os.environ[SETTINGS_ENV])
     fields = {f.name for f in dataclasses.fields(Settings)}
     settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in fields})
