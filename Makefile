@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= redline.duckdb
 FUZZ_EXAMPLES ?= 1500
 
-.PHONY: setup demo test check-reliability bench clean
+.PHONY: setup demo test check-reliability bench model clean
 
 $(BIN)/redline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench: setup
 	$(BIN)/redline eval quotes tests/data/quotes-gold-heldout.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-real.jsonl
 	$(BIN)/redline eval events tests/data/events-gold-written.jsonl
+
+# Retrain the event typer from the gold set (gold/events/), with a fixed seed, on the CPU, and
+# install it in the package (src/redline/models/event_typer/). Needs ../shared. CI never trains.
+model: setup
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python train/event_typer.py --out src/redline/models/event_typer
 
 clean:
 	rm -rf $(VENV) out $(DB) $(DB).wal tests/data/bad/files

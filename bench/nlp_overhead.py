@@ -2,8 +2,9 @@
 
 Texts: the article bodies of ../shared/benchmarks/article-extraction/ and the seeds (else
 the bundled examples). The bare pipeline is the same spaCy model with Redline's paragraph
-component; the full one adds redline_actors, redline_quotes and redline_events. Each is timed `--rounds`
-times, alternating, and the fastest round of each is compared.
+component; the full one adds redline_actors, redline_quotes and redline_events, and the trained
+event typer's check of the coded events (redline_event_typer) when the model is shipped. Each is
+timed `--rounds` times, alternating, and the fastest round of each is compared.
 
     .venv/bin/python bench/nlp_overhead.py [--rounds 3] [--limit N]
 """
@@ -20,6 +21,7 @@ import spacy
 
 from redline.clean import clean_text
 from redline.config import Settings
+from redline.events.typer import shipped_model_dir
 from redline.nlp import load_pipeline, make_docs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +52,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int)
     args = parser.parse_args()
     model = Settings().spacy_model
-    full = load_pipeline(model)
+    typer = 0.9 if (shipped_model_dir() / "model.onnx").exists() else None
+    full = load_pipeline(model, (), (), typer)
     bare = spacy.load(model)
     bare.add_pipe("redline_paragraphs", before="parser")
     texts = corpus(args.limit)
@@ -62,7 +65,7 @@ def main() -> int:
         full_s.append(timed(full, texts))
     b, f = min(bare_s), min(full_s)
     # The components alone, on Docs already parsed: the least noisy measure of what they add.
-    ours = ["redline_actors", "redline_quotes", "redline_events"]
+    ours = [name for name in full.pipe_names if name.startswith("redline_") and name != "redline_paragraphs"]
     parsed = list(full.pipe(make_docs(full, ((t, None) for t in texts)), disable=ours))
     components = [full.get_pipe(name) for name in ours]
     seconds = dict.fromkeys(ours, 0.0)
@@ -75,10 +78,10 @@ def main() -> int:
     print(f"texts {len(texts)}, words {words:,}, rounds {args.rounds} (fastest of each)")
     print(f"{'pipeline':38} {'seconds':>8} {'words/s':>9}")
     print(f"{'spaCy parse (bare)':38} {b:8.2f} {words / b:9.0f}")
-    print(f"{'+ actors + quotes + events':38} {f:8.2f} {words / f:9.0f}")
+    print(f"{'+ ' + ' + '.join(n.removeprefix('redline_') for n in ours):38} {f:8.2f} {words / f:9.0f}")
     for name in ours:
         print(f"{'  ' + name + ' alone (parsed Docs)':38} {seconds[name]:8.2f}   {100 * seconds[name] / b:5.1f}% of the parse")
-    print(f"overhead of actors + quotes + events: {100 * c / b:.1f}% of the parse time "
+    print(f"overhead of Redline's components: {100 * c / b:.1f}% of the parse time "
           f"(end to end: {100 * (f - b) / b:+.1f}%; target <= 20% for actors + quotes, <= 20% for events)")
     return 0
 

@@ -70,3 +70,135 @@ def test_negated_speech_reports_nothing(nlp):
 def test_unknown_speaker_stays_unknown(nlp):
     text = "The agreement, a “lifeline” for importers, was signed in July."
     assert quotes(nlp, text) == [("partial", None, "lifeline")]
+
+
+# -- coreference (redline.coref) ------------------------------------------------------------------
+
+def test_title_and_surname_after_the_full_name(nlp):
+    text = ("Harriet Vance opened the harbour festival on Friday. The crowd was small.\n\n"
+            "“We have waited ten years for this,” Ms. Vance said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Harriet Vance")
+
+
+def test_surname_with_folded_accents_after_the_full_name(nlp):
+    text = ("Tomás Ibáñez runs the port authority. Shipping fell in March.\n\n"
+            "“The winter was hard on everyone,” Ibanez said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Tomás Ibáñez")
+
+
+def test_second_subject_that_names_the_speaker(nlp):
+    text = "“The glacier is thinning from below,” said study co-author Marta Quill."
+    assert quotes(nlp, text)[0][:2] == ("direct", "Marta Quill")
+
+
+def test_pronoun_goes_to_the_subject_of_the_main_clause(nlp):
+    text = ("“The budget is fair,” Olav Brenner said.\n\n"
+            "Dara Kessel argued that the schools lost most.\n\n"
+            "“Teachers will pay for this,” she said.")
+    got = [s for k, s, _ in quotes(nlp, text) if k == "direct"]
+    assert got == ["Olav Brenner", "Dara Kessel"]
+
+
+def test_quote_after_a_colon_is_the_sentence_subjects(nlp):
+    text = "Mayor Lena Osgood thanked the volunteers on her website: “Your work kept this town dry.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Lena Osgood")
+
+
+def test_a_sentence_introducing_someone_else_ends_the_previous_run(nlp):
+    text = ("“We lost the first half,” coach Ivo Marren said.\n\n"
+            "Paula Ferro disagreed with her coach. “We lost the whole game.”")
+    got = [s for k, s, _ in quotes(nlp, text) if k == "direct"]
+    assert got == ["Ivo Marren", "Paula Ferro"]
+
+
+def test_authored_writing_belongs_to_its_author(nlp):
+    text = "Senator Rhea Colt's statement read: “I will not stand again.”"
+    assert quotes(nlp, text)[0][1] == "Rhea Colt"
+
+
+def test_described_speaker_keeps_its_description(nlp):
+    text = "“Stay back from the barrier!” an officer shouted."
+    kind, speaker, _ = quotes(nlp, text)[0]
+    assert kind == "direct" and speaker is not None and "officer" in speaker
+
+
+def test_fragment_in_marks_goes_to_the_subject_that_governs_it(nlp):
+    text = "Mayor Ilse Brandt concluded that the new toll was “unfair to every commuter”."
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k == "partial"]
+    assert got == [("partial", "Ilse Brandt")]
+
+
+def test_titles_in_marks_are_not_quotes(nlp):
+    text = "Fans queued for the film “Harbour Lights Forever” on Sunday."
+    assert [k for k, _, _ in quotes(nlp, text) if k != "indirect"] == []
+
+
+def test_cue_after_a_quote_is_its_own_when_a_later_quote_is_far_from_it(nlp):
+    text = ("“The valve failed twice,” engineer Rosa Kemble said, adding that the pressure logs "
+            "showed only a “small dip in the morning”.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Rosa Kemble")
+
+
+def test_a_writing_with_an_owner_goes_to_the_owner(nlp):
+    text = "The European Commission's letter said: “The deadline cannot move again.”"
+    assert quotes(nlp, text)[0][1] == "European Commission"
+
+
+def test_reported_speech_over_words_in_marks_is_one_quote(nlp):
+    text = "Harbour master Ines Calloway said she remained “cautiously hopeful about the spring”."
+    got = quotes(nlp, text)
+    assert [(k, s) for k, s, _ in got] == [("partial", "Ines Calloway")]
+
+
+def test_an_apposition_to_a_name_is_that_person_for_pronouns(nlp):
+    text = ("Mr. Halvard Sten praised the harvest. Later, Lucia Marrow, the president of the growers' "
+            "union, wrote to him. She said that “prices must rise by spring.”")
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k != "indirect"]
+    assert got == [("partial", "Lucia Marrow")]
+
+
+def test_a_lone_untagged_surname_subject_is_the_full_name_given_before(nlp):
+    text = ("The firm hired Brannoch Quell in May. Quell pointed out the plant was old.\n\n"
+            "He noted, “the roof leaks in every storm.”")
+    assert [s for k, s, _ in quotes(nlp, text) if k != "indirect"] == ["Brannoch Quell"]
+
+
+def test_the_company_is_the_organisation_last_the_subject(nlp):
+    text = ("Corvane Robotics opened a plant in Ohio on Monday.\n\n"
+            "“We will hire four hundred workers,” the company said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Corvane Robotics")
+
+
+def test_an_untagged_name_in_apposition_to_the_subject(nlp):
+    text = "The head of the rowing federation, Teodor Valsk, said: “We will race in June.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Teodor Valsk")
+
+
+def test_title_before_a_name_is_a_description_of_that_person(nlp):
+    text = ("Governor Amelie Tarrow signed the budget on Friday.\n\n"
+            "“It is a fair deal,” the governor said.")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Amelie Tarrow")
+
+
+def test_a_statement_read_is_its_signers(nlp):
+    text = "A statement signed by Senator Oren Platt read: “We are ready to vote.”"
+    assert quotes(nlp, text)[0][:2] == ("direct", "Oren Platt")
+
+
+def test_quote_after_a_colon_goes_to_the_clause_before_it(nlp):
+    text = ("The Appeals Tribunal of Norland ruled on Tuesday, finding that the levy was lawful: "
+            "“The minister acted within the powers the statute grants.”")
+    assert (quotes(nlp, text)[0][1] or "").startswith("Appeals Tribunal")
+
+
+def test_a_long_subject_phrase_still_finds_the_name_in_it(nlp):
+    text = ("The long-serving treasurer of the Marsh Valley Rowing Club and chair of the regional "
+            "sports council, Edda Lindqvist, said: “The boathouse must be rebuilt.”")
+    assert quotes(nlp, text)[0][:2] == ("direct", "Edda Lindqvist")
+
+
+def test_a_parenthetical_attribution_covers_a_fragment_in_its_sentence(nlp):
+    text = ("The treaty was not aimed at any neighbour, Mirela Dobrev said, but it “will not be "
+            "rewritten under pressure”.")
+    got = [(k, s) for k, s, _ in quotes(nlp, text) if k == "partial"]
+    assert got == [("partial", "Mirela Dobrev")]

@@ -751,9 +751,10 @@ app.add_typer(eval_app, name="eval")
 SharedOption = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it.")
 ErrorsOption = typer.Option(False, "--errors", help="Also list every miss, spurious find and wrong attribute.")
 JsonOption = typer.Option(False, "--json", help="Print the figures as JSON.")
+SplitOption = typer.Option(None, "--split", help="Only this split of a gold set (train, or the frozen test).")
 
 
-def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool):
+def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool, split: Optional[str] = None):
     """Load a gold file and score it; the summary goes out as JSON when asked."""
     import json
 
@@ -761,11 +762,13 @@ def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_
 
     settings = _settings(config, None)
     try:
-        records = load_gold(gold, shared)
+        records = load_gold(gold, shared, split)
     except (OSError, ValueError, KeyError) as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(2)
-    result = evaluator(records, settings.spacy_model)
+    from redline.nlp import pipeline_key
+
+    result = evaluator(records, pipeline_key(settings))
     if json_out:
         out.print(json.dumps(result.summary(), indent=2), markup=False)
     return records, result
@@ -784,12 +787,13 @@ def eval_quotes(
     shared: Path = SharedOption,
     errors: bool = ErrorsOption,
     json_out: bool = JsonOption,
+    split: Optional[str] = SplitOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Precision and recall of quote spans, and the accuracy of their speakers."""
     from redline.evaluate import evaluate_quotes
 
-    records, result = _evaluate(gold, shared, config, evaluate_quotes, json_out)
+    records, result = _evaluate(gold, shared, config, evaluate_quotes, json_out, split)
     summary = result.summary()
     if not json_out:
         out.print(f"{len(records)} texts, {sum(len(r['quotes']) for r in records)} gold quotes ({gold})")
@@ -811,12 +815,13 @@ def eval_events(
     shared: Path = SharedOption,
     errors: bool = ErrorsOption,
     json_out: bool = JsonOption,
+    split: Optional[str] = SplitOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Precision, recall and F1 of event type with both actors, per type; dates and negation."""
     from redline.evaluate import evaluate_events
 
-    records, result = _evaluate(gold, shared, config, evaluate_events, json_out)
+    records, result = _evaluate(gold, shared, config, evaluate_events, json_out, split)
     summary = result.summary()
     if not json_out:
         out.print(f"{summary['sentences']} texts, {sum(len(r.get('events', [])) for r in records)} gold events ({gold})")
@@ -827,5 +832,9 @@ def eval_events(
         out.print(f"dates right: {summary['date_accuracy']:.3f} of {summary['dates_judged']} fixed by their sentence; "
                   f"negation right: {summary['negation_accuracy']:.3f}")
         out.print(f"negated or unasserted statements coded as asserted facts: {summary['false_facts']}")
+        out.print(f"gold events found with their type: {summary['type_recall']:.3f}; coded events that are no gold "
+                  f"event of their type: {summary['coded_not_gold']:.3f}")
+        out.print(f"sentences with no event that got one: {summary['no_event_coded']:.3f} of {summary['no_event_sentences']}; "
+                  f"asserted events right (type, both actors, a fact): {summary['asserted_right']:.3f} of {summary['asserted_coded']}")
     if errors:
         _print_errors(result.errors + [{"error": "false fact", **f} for f in result.false_facts])

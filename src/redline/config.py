@@ -35,6 +35,10 @@ class Settings:
     actor_files: tuple[str, ...] = ()
     # Your own event rules (YAML, the shape of data/events.yaml), merged into the shipped ones.
     rule_files: tuple[str, ...] = ()
+    # The trained event typer checks the rules' events: an event whose trigger it reads as no
+    # event with at least this probability is dropped, and the others get its confidence.
+    # null (the default for now): the rules alone. See README, "The trained event typer".
+    event_typer_drop: float | None = None
     # The web app: writing (upload, POST /api/articles) needs this token; None: no writing.
     api_token: str | None = None
     # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,9 @@ from redline.nlp import load_pipeline, make_docs
 
 DEFAULT_SHARED = Path("../shared")
 SOURCES = {"article-extraction": ("benchmarks/article-extraction/ground-truth.json", "articleBody")}
+# Corpora of JSONL records (`id`, `text`, ...): a gold line names one by its `source` and the record by `doc`.
+CORPORA = {"wikinews": "corpora/wikinews/articles.jsonl",
+           "whitehouse-briefings": "corpora/whitehouse-briefings/briefings.jsonl"}
 SEEDS = "seeds"  # a gold line may name a seed file of ../shared/seeds and a span of it
 
 
@@ -41,10 +45,15 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if inter > 0 and union > 0 else 0.0
 
 
+def _folded(name: str) -> str:
+    """"Fernández" and "Fernandez" are one name: accents dropped, case folded."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
 def same_speaker(predicted: str | None, gold: str | None) -> bool:
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    p, g = predicted.casefold(), gold.casefold()
+    p, g = _folded(predicted), _folded(gold)
     return p == g or p.split()[-1] == g.split()[-1] or p in g or g in p
 
 
@@ -82,14 +91,30 @@ class QuoteEvaluation:
         }
 
 
-def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
-    """Gold records with their text filled in from the named source where needed."""
+def _corpus(shared: Path, name: str, where: str) -> dict[str, dict]:
+    location = shared / CORPORA[name]
+    if not location.exists():
+        raise FileNotFoundError(f"{where}: {location} not found (pass --shared DIR)")
+    return {r["id"]: r for r in map(json.loads, location.read_text(encoding="utf-8").splitlines()) if r}
+
+
+def load_gold(path: Path, shared: Path = DEFAULT_SHARED, split: str | None = None) -> list[dict]:
+    """Gold records with their text filled in from the named source where needed; with
+    `split`, only the lines of that split (a gold set's `train` or frozen `test` part)."""
     cache: dict[str, dict] = {}
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         rec = json.loads(line)
+        if split and rec.get("split") != split:
+            continue
+        if "text" not in rec and rec.get("source") in CORPORA:
+            if rec["source"] not in cache:
+                cache[rec["source"]] = _corpus(shared, rec["source"], f"{path}:{number}")
+            found = cache[rec["source"]][rec["doc"]]
+            rec["text"] = found["text"]
+            rec.setdefault("published", found.get("published"))
         if "text" not in rec and rec.get("source") == SEEDS:
             location = shared / SEEDS / rec["doc"]
             if not location.exists():
@@ -113,23 +138,28 @@ def load_gold(path: Path, shared: Path = DEFAULT_SHARED) -> list[dict]:
     return records
 
 
-def parsed(records: list[dict], spacy_model: str):
-    """(record, Doc) for each gold text, parsed with its publication date."""
-    nlp = load_pipeline(spacy_model)
-    dated = ((r["text"], dt.date.fromisoformat(r["published"]) if r.get("published") else None) for r in records)
-    return zip(records, nlp.pipe(make_docs(nlp, dated)))
+def parsed(records: list[dict], pipeline: str | tuple):
+    """(record, Doc) for each gold text, parsed with its publication date; a text that several
+    gold lines share (sentences of one article) is parsed once. `pipeline`: a spaCy model's
+    name, or what `load_pipeline` takes (`redline.nlp.pipeline_key` of the settings)."""
+    nlp = load_pipeline(*((pipeline,) if isinstance(pipeline, str) else pipeline))
+    keys = list(dict.fromkeys((r["text"], r.get("published")) for r in records))
+    dated = ((text, dt.date.fromisoformat(published) if published else None) for text, published in keys)
+    docs = dict(zip(keys, nlp.pipe(make_docs(nlp, dated))))
+    return ((r, docs[(r["text"], r.get("published"))]) for r in records)
 
 
-def evaluate_quotes(records: list[dict], spacy_model: str) -> QuoteEvaluation:
+def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluation:
     result = QuoteEvaluation()
-    for rec, doc in parsed(records, spacy_model):
+    for rec, doc in parsed(records, pipeline):
         gold = rec["quotes"]
         predicted = doc._.quotes
+        folded_text = _folded(rec["text"])
         for q in predicted:
             result.by_family[family(q.kind)].predicted += 1
             if q.speaker is not None:
-                surname = re.escape(q.speaker.name.split()[-1])
-                if not re.search(rf"\b{surname}\b", rec["text"], re.IGNORECASE):
+                surname = re.escape(_folded(q.speaker.name.split()[-1]))
+                if not re.search(rf"\b{surname}\b", folded_text):
                     result.speakers_not_in_text.append(f"{rec['doc']}: {q.speaker.name}")
         used: set[int] = set()
         for g in gold:
@@ -175,6 +205,14 @@ class EventEvaluation:
     negation_right: int = 0
     false_facts: list[dict] = field(default_factory=list)  # negated/hypothetical gold coded as asserted
     errors: list[dict] = field(default_factory=list)
+    gold_events: int = 0
+    type_found: int = 0            # gold events with a coded event of their type in their sentence
+    empty_sentences: int = 0       # gold sentences without any event ...
+    empty_coded: int = 0           # ... of which the coder coded one
+    coded: int = 0                 # coded events in the gold sentences ...
+    coded_unmatched: int = 0       # ... that are no gold event of their type
+    facts_coded: int = 0           # coded as asserted facts ...
+    facts_right: int = 0           # ... that are a gold fact with that type and both actors
 
     def counts(self, event_type: str) -> Counts:
         return self.per_type.setdefault(event_type, Counts())
@@ -193,26 +231,46 @@ class EventEvaluation:
             "dates_judged": self.dates_judged,
             "negation_accuracy": self.negation_right / self.negation_judged if self.negation_judged else 0.0,
             "false_facts": len(self.false_facts),
+            "type_recall": self.type_found / self.gold_events if self.gold_events else 0.0,
+            "no_event_sentences": self.empty_sentences,
+            "no_event_coded": self.empty_coded / self.empty_sentences if self.empty_sentences else 0.0,
+            "coded_not_gold": self.coded_unmatched / self.coded if self.coded else 0.0,
+            "asserted_right": self.facts_right / self.facts_coded if self.facts_coded else 0.0,
+            "asserted_coded": self.facts_coded,
             "per_type": {t: {k: v for k, v in c.as_dict().items() if k != "speaker_accuracy"}
                          for t, c in sorted(self.per_type.items())},
         }
 
 
-def _event_matches(event, gold: dict) -> bool:
-    """Same type (a PLOVER alias is accepted), gold sources and targets among the event's."""
+def gold_countries(actors: list) -> set[str]:
+    """The countries a gold side names: codes, or actor records (`country`), unknown ones left out."""
+    codes = (a.get("country") if isinstance(a, dict) else a for a in actors or [])
+    return {c for c in codes if c}
+
+
+def is_fact(gold: dict) -> bool:
+    """A gold event stated as having happened, as news: what dyads, timelines and alerts count."""
+    return not gold.get("negated") and gold.get("modality", "asserted") == "asserted" and not gold.get("background")
+
+
+def _event_matches(event, gold: dict, actors: bool = True) -> bool:
+    """Same type (a PLOVER alias is accepted) and, with `actors`, the gold sources and targets
+    among the event's."""
     if gold["event_type"] not in (event.event_type, event.plover_type):
         return False
+    if not actors:
+        return True
     src = {a.country for a in event.source}
     tgt = {a.country for a in event.target}
-    return set(gold.get("source") or []) <= src and set(gold.get("target") or []) <= tgt
+    return gold_countries(gold.get("source")) <= src and gold_countries(gold.get("target")) <= tgt
 
 
-def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
+def evaluate_events(records: list[dict], pipeline: str | tuple) -> EventEvaluation:
     """Per gold event: found with its type and both actors? Its date and negation right?
     Predicted events that match nothing count against precision; a gold event that is
     negated or not asserted but was coded as an asserted fact is listed in `false_facts`."""
     result = EventEvaluation()
-    for rec, doc in parsed(records, spacy_model):
+    for rec, doc in parsed(records, pipeline):
         result.sentences += 1
         predicted = list(doc._.events)
         if "span" in rec:
@@ -221,11 +279,22 @@ def evaluate_events(records: list[dict], spacy_model: str) -> EventEvaluation:
             start, end = rec["span"]
             predicted = [e for e in predicted if start <= e.trigger_start < end]
         used: set[int] = set()
-        for gold in rec.get("events", []):
+        golds = rec.get("events", [])
+        result.gold_events += len(golds)
+        result.type_found += sum(any(_event_matches(e, g, actors=False) for e in predicted) for g in golds)
+        result.empty_sentences += not golds
+        result.empty_coded += bool(not golds and predicted)
+        result.coded += len(predicted)
+        result.coded_unmatched += sum(not any(_event_matches(e, g, actors=False) for g in golds) for e in predicted)
+        for e in predicted:
+            if not e.negated and e.modality == "asserted":
+                result.facts_coded += 1
+                result.facts_right += any(is_fact(g) and _event_matches(e, g) for g in golds)
+        for gold in golds:
             counts = result.counts(gold["event_type"])
             counts.gold += 1
             match = next((i for i, e in enumerate(predicted) if i not in used and _event_matches(e, gold)), None)
-            not_fact = gold.get("negated") or gold.get("modality", "asserted") != "asserted"
+            not_fact = not is_fact(gold)
             if match is None:
                 result.errors.append({"doc": rec["doc"], "error": "missed", "gold": gold})
                 continue

@@ -46,9 +46,16 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
     return doc
 
 
+def pipeline_key(settings) -> tuple:
+    """What `load_pipeline` needs from the settings (hashable, picklable: worker processes get it)."""
+    return (settings.spacy_model, tuple(settings.actor_files), tuple(settings.rule_files), settings.event_typer_drop)
+
+
 @lru_cache(maxsize=4)
-def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = ()) -> Language:
-    """Load an installed spaCy pipeline by name or path, with Redline's components added."""
+def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = (),
+                  event_typer_drop: float | None = None) -> Language:
+    """Load an installed spaCy pipeline by name or path, with Redline's components added; with
+    `event_typer_drop`, the trained typer checks the coded events (see redline.events.typer)."""
     import redline.actors  # noqa: F401 - registers the redline_actors factory
     import redline.events  # noqa: F401 - registers the redline_events factory
     import redline.quotes  # noqa: F401 - registers the redline_quotes factory
@@ -65,6 +72,10 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
     nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
     nlp.add_pipe("redline_quotes")
     nlp.add_pipe("redline_events", config={"rule_files": list(rule_files)})
+    if event_typer_drop is not None:
+        import redline.events.typer  # noqa: F401 - registers the redline_event_typer factory
+
+        nlp.add_pipe("redline_event_typer", config={"drop_no_event": event_typer_drop})
     # Load now what the components load on first use (place names, date parsing): no article
     # pays for it, and `max_article_seconds` counts parsing only.
     nlp("Russia attacked Ukraine in Kyiv on March 3, 2021, officials said.")

@@ -17,6 +17,7 @@ unbalanced marks and leaves pronouns unresolved, so the matching is done here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
+from redline.coref import Coref
 from redline.nlp import drop_index, sentence_of
 from redline.yamlfiles import shipped
 
@@ -37,8 +39,14 @@ DOUBLE_CLOSERS = {'"', "”", "»"}
 PRONOUNS = {"he", "she", "him", "her"}
 # Subjects that stand for whoever issued them: "the statement said".
 STATEMENT_WORDS = {"statement", "communique", "communiqué", "release", "report", "readout"}
+# Writings whose words are their author's: "her tweet read", "the ministry's letter said".
+AUTHORED_WORDS = STATEMENT_WORDS | {"tweet", "post", "letter", "email", "e-mail", "message", "note", "memo",
+                                    "decree", "proclamation", "website", "summary", "ruling", "order"}
 # Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
 DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
+# Reported speech that is mostly (by this share of its characters) words in marks is the
+# quote in marks (see `_merged`); shorter stretches in marks stay quotes of their own.
+MERGE_SHARE = 0.5
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 
@@ -123,14 +131,18 @@ class QuoteFinder:
         doc.user_data["redline_text"] = doc.text
         spans = quote_spans(text_of(doc))
         inside = {i for s, e in spans for i in range(s, e)}
+        doc.user_data["redline_coref"] = Coref(doc, mentions, inside)
         quotes: list[Quote] = []
         for start, end in spans:
             quotes.append(self._marked_quote(doc, start, end, spans, inside, mentions, quotes))
         self._carry_back(doc, quotes)
-        quotes += self._indirect(doc, inside, mentions, quotes)
+        # Words in marks that no one is said to have said and that are capitalised like a
+        # title or a name (the song “Dark Star”, “Super Tuesday”) are not a quote.
+        quotes = [q for q in quotes if q.speaker is not None or not self._title_like(q.text)]
+        quotes += self._merged(self._indirect(doc, inside, mentions, quotes), quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
-        for key in ("redline_text", "redline_mention_at"):  # caches for this call only
+        for key in ("redline_text", "redline_mention_at", "redline_coref"):  # caches for this call only
             doc.user_data.pop(key, None)
         drop_index(doc)
         return doc
@@ -155,7 +167,12 @@ class QuoteFinder:
         if kind == "partial" and first is not None and len(first):
             # A fragment in quotes is the words of whoever governs it: "said Russia is “…”",
             # "called it “…”"; a cue elsewhere in the sentence is someone else's.
-            cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors]
+            # (or, where the parser hung the speech verb from the quoted clause, "she told the
+            # court, “they lied”", the cue is a child of the fragment's root)
+            cues = [c for c in cues if c in first.root.ancestors or c in first[0].ancestors
+                    or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")
+                    # a parenthetical attribution ("…, Wang said, but “…”") covers its sentence
+                    or (c.dep_ == "parataxis" and c.head.dep_ == "ROOT")]
         for cue_tok in cues:
             speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_
@@ -168,9 +185,69 @@ class QuoteFinder:
         elif kind == "direct" and cue is None:
             speaker, speaker_at, cue_tok = self._neighbour_attribution(doc, sent, inside, mentions, earlier, start)
             cue = cue_tok.lemma_ if cue_tok is not None else None
+        elif kind == "partial" and first is not None and len(first) > 1 and not self._title_like(quoted):
+            # "They concluded the deal is “null and void”": a fragment no speech verb governs
+            # is the words of the subject of the clause it sits in.
+            speaker, speaker_at = self._governing_subject(first, mentions, earlier, doc, inside)
         if speaker is None:
             cue = None
         return Quote(start, end, quoted, kind, speaker, cue, sent_text, speaker_at)
+
+    @staticmethod
+    def _merged(indirect: list[Quote], marked: list[Quote]) -> list[Quote]:
+        """One quote per stretch of words: reported speech that runs over words in marks
+        ("he remained “cautiously optimistic”") is that quote, not a second, overlapping one;
+        its speaker goes to the quote in marks where that has none."""
+        if not marked:
+            return indirect
+        starts = [q.start for q in marked]
+        kept = []
+        for q in indirect:
+            k = bisect_right(starts, q.end)
+            over = [m for m in marked[max(0, k - 8):k] if m.start < q.end and q.start < m.end]
+            share = sum(min(q.end, m.end) - max(q.start, m.start) for m in over) / max(1, q.end - q.start)
+            if over and share >= MERGE_SHARE:
+                for m in over:
+                    if m.speaker is None:
+                        m.speaker, m.speaker_start, m.cue = q.speaker, q.speaker_start, q.cue
+                continue
+            kept.append(q)
+        return kept
+
+    @staticmethod
+    def _title_like(quoted: str) -> bool:
+        """“Dark Star”, “Super Tuesday”: every word capitalised, a title or a name."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", quoted)
+        capitalised = [w for w in words if w[:1].isupper()]
+        # small words ("of", "and", "the") may stay in lower case inside a title
+        return (len(capitalised) >= 2 and len(words) <= 8 and not re.search(r"[.!?]\W*\S", quoted)
+                and all(w[:1].isupper() or len(w) <= 3 for w in words))
+
+    def _governing_subject(self, fragment: Span, mentions, earlier, doc, inside) -> tuple[Actor | None, int | None]:
+        """The subject of the nearest verb above the fragment (a few steps up, within its
+        sentence) that names or stands for an actor."""
+        tok = fragment.root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.pos_ not in ("VERB", "AUX") or tok.idx in inside:
+                continue
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            if subject.lower_ in PRONOUNS:
+                return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+            if subject.pos_ == "PRON" and subject.lower_ != "they":
+                return None, None
+            if subject.lower_ == "they":
+                return None, None
+            actor = self._actor_at(subject, mentions)
+            if actor is not None and not actor.id.startswith("anon:"):
+                return actor, subject.idx
+            # "the toll was “unfair”": not an actor; the verb above may have one
+        return None, None
 
     @staticmethod
     def _carry_back(doc: Doc, quotes: list[Quote]) -> None:
@@ -178,7 +255,8 @@ class QuoteFinder:
         marks between, as when a quote is left unclosed), is the same speaker's."""
         for this, following in zip(reversed(quotes[:-1]), reversed(quotes[1:])):
             if this.speaker is None and this.kind == "direct" and following.speaker is not None:
-                if not re.search(r"\w", text_of(doc)[this.end:following.start]):
+                between = text_of(doc)[this.end:following.start]
+                if not re.search(r"\w", between) and "\n" not in between:
                     this.speaker, this.speaker_start, this.cue = following.speaker, following.speaker_start, following.cue
 
     def _cues_near(self, region: Span, start: int, end: int, inside: set[int], framing: bool,
@@ -187,8 +265,14 @@ class QuoteFinder:
         A cue after the quote that introduces a quote of its own ("“…,” to which Putin replied,
         “…”") belongs to that one."""
         sent_end = sentence_of(region[-1]).end_char
+        text = text_of(region.doc)
+
+        def introduces_another(t: Token) -> bool:  # a quote opens a few words after the cue
+            nxt = next((s for s, _ in spans if t.idx < s < sent_end), None)
+            return nxt is not None and len(re.findall(r"\w+", text[t.idx + len(t):nxt])) <= 4
+
         cues = [t for t in region if self._is_cue(t, inside, framing)
-                and not (t.idx > end and any(t.idx < s < sent_end for s, _ in spans))]
+                and not (t.idx > end and introduces_another(t))]
         return sorted(cues, key=lambda t: t.idx - end if t.idx >= end else (start - t.idx) + 10_000)
 
     def _is_cue(self, tok: Token, inside: set[int], framing: bool = False) -> bool:
@@ -204,12 +288,24 @@ class QuoteFinder:
     def _neighbour_attribution(self, doc, sent, inside, mentions, earlier, start):
         """A quote sentence with no cue: "X said:" before it, "he said." after it, or the
         previous quote's speaker when this one continues it."""
+        coref: Coref = doc.user_data["redline_coref"]
         prev_sent = sentence_of(doc[sent.start - 1]) if sent.start > 0 else None
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
             cue = self._cue_in(prev_sent, inside)
             if cue is not None:
                 speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 return speaker, at, cue
+        colon = text_of(doc)[:start - 1].rstrip().endswith(":")
+        if colon or (prev_sent is not None and prev_sent.text.rstrip().endswith(":")):
+            # "Ana Ruiz praised the team on Twitter: “…”": whoever the sentence that
+            # introduces the quote is about
+            intro = sent if colon and sent.start_char < start - 1 else prev_sent
+            if intro is not None:
+                colon_at = text_of(doc).rfind(":", intro.start_char, start)
+                found = (coref.subject_before(colon_at, intro) if colon_at > intro.start_char else None) \
+                    or coref.sentence_subject(intro)
+                if found is not None:
+                    return found[0], found[1], None
         end_sent = sent
         while end_sent.end < len(doc) and any(t.idx in inside for t in end_sent[-3:]):
             end_sent = sentence_of(doc[end_sent.end])  # step past the sentences inside the quote
@@ -230,6 +326,13 @@ class QuoteFinder:
                 speaker, at = self._speaker_of(cue, mentions, earlier, doc, inside)
                 if speaker is not None:
                     return speaker, at, None
+        if prev_sent is not None and not any(t.idx in inside for t in prev_sent) and not text_of(doc)[prev_sent.end_char:start].count("\n") > 3:
+            # A sentence that introduces someone else ("Lin left the stage early. “…”") ends the
+            # previous speaker's run: the quote is the new person's.
+            found = coref.sentence_subject(prev_sent)
+            last = next((q for q in reversed(earlier) if q.speaker is not None), None)
+            if found is not None and found[0].kind == "person" and (last is None or last.end < prev_sent.start_char):
+                return found[0], found[1], None
         for q in reversed(earlier):
             if q.speaker is not None and (q.kind == "direct" or opens_paragraph):
                 between = text_of(doc)[q.end:start]
@@ -250,17 +353,27 @@ class QuoteFinder:
         if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
             # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
             # hangs from, else of the nearest verb with a subject.
-            chain = list(cue.ancestors)
-            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside]
+            # A conjoined cue ("said … and called it …") shares the speech verb's subject; a
+            # participle ("which Putin welcomed, saying …") the nearest verb's.
+            chain = list(cue.ancestors)[:8]
+            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside] if cue.dep_ == "conj" else []
             for a in (speech_heads[:1] or chain):
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
                 if subjects:
                     break
-        if not subjects or subjects[0].idx in inside:
+        subjects = [c for c in subjects if c.idx not in inside]
+        if not subjects:
             return None, None
-        subject = subjects[0]
+        coref: Coref = doc.user_data["redline_coref"]
+        # "said study co-author Ana Ruiz": of two subjects, the one that names someone
+        subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if subject.lemma_.casefold() in AUTHORED_WORDS:
+            # "her tweet read", "the ministry's statement said": the author named in the phrase
+            found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
+            if found is not None:
+                return found[0], subject.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
@@ -283,16 +396,33 @@ class QuoteFinder:
 
     def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
         """The actor the subject phrase names: its head's mention, else a described speaker."""
-        m = self._mention_at(subject, mentions)
+        coref: Coref | None = subject.doc.user_data.get("redline_coref")
+        m = coref.mention_at(subject) if coref else self._mention_at(subject, mentions)
         if m:
             return m.actor
+        found = coref.phrase_actor(subject) if coref else None
+        if found is not None:  # "study co-author Ana Ruiz", "Mr. Vance"
+            return found[0]
+        if coref and subject.pos_ == "NOUN" and any(c.lower_ == "the" for c in subject.lefts):
+            found = coref.description(subject)  # "the professor", "the party"
+            if found is not None:
+                return found[0]
         for child in subject.children:  # "China's ambassador to Britain Liu Xiaming"
             if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and child.i > subject.i:
                 m = self._mention_at(child, mentions)
                 if m and m.actor.kind == "person":
                     return m.actor
+        if subject.pos_ == "PROPN" and subject.text[:1].isupper() and not self.dictionary.country_of_word(subject.text):
+            # A name no one tagged, as the subject of a speech verb ("“…,” says Vance"): the
+            # person of that name, by the full name given earlier where there is one.
+            words = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i >= subject.i - 3]
+            name = " ".join([t.text for t in words] + [subject.text])
+            name = (coref.full_name(subject.text) if coref and not words else None) or name
+            if name.isalpha() or " " in name or "-" in name:
+                return Actor(f"person:{slug(name)}", name, "person")
         sector = self.dictionary.sector_of(subject.text)
-        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS
+        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
+            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
         if not sector and not described:
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
@@ -324,8 +454,13 @@ class QuoteFinder:
     @staticmethod
     def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc,
                           inside: set[int] = frozenset()) -> Actor | None:
-        """"he told reporters": the last person quoted, unless another person has since been
-        the subject of a sentence; with no one quoted yet, the last person named."""
+        """"he told reporters": the latest person who was the subject of a sentence (the
+        last person quoted counts where they were named), of the pronoun's gender where the
+        text shows it; see `redline.coref`."""
+        coref: Coref | None = doc.user_data.get("redline_coref")
+        if coref is not None:
+            last = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < pronoun.idx), None)
+            return coref.pronoun(pronoun, (last.speaker, last.speaker_start) if last else None)
         before = pronoun.idx
         last_speaker = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < before), None)
         since = last_speaker.start if last_speaker else -1

@@ -36,6 +36,13 @@ NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 ROLE_LINKS = {"of", "for", "'s", "’s", "-"}
 FUZZY_SAME_PERSON = 88
 NOT_NAMES = {"said", "says", "say", "told", "tells", "added", "adds", "warned", "warns", "reported"}
+# Words that may stand before a name without being part of it.
+NAME_TITLES = {"mr", "ms", "mrs", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "adviser", "advisor", "president",
+               "minister", "premier", "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson", "general",
+               "gen", "sen", "senator", "rep", "governor", "gov", "ambassador", "envoy", "king", "queen", "prince",
+               "princess", "pope", "judge", "justice", "mayor", "chairman", "chairwoman", "chair", "director", "leader",
+               "commander", "colonel", "admiral", "counsellor", "councillor", "state", "vice", "deputy", "foreign",
+               "defence", "defense", "prime", "first", "lady", "chief", "officer"}
 # "the official" refers back to the last official named, whatever their title.
 GENERIC_PERSON_WORDS = {"official", "diplomat", "envoy"}
 # Role nouns that name a body, not a person ("the Russian government", "Chinese military").
@@ -157,6 +164,21 @@ class ActorResolver:
             if ent.label_ in NER_LABELS:
                 ent = ent[1:] if len(ent) > 1 and ent[0].lower_ == "the" else ent
                 found.append((ent, ent.label_, False))
+        # A known surname inside a longer name NER found ("Harriet Vance" holding the alias
+        # "Vance" of someone else) is the other person: the dictionary match gives way when
+        # the words it lacks are given names, not titles.
+        person_ents = [c[0] for c in found if not c[2] and c[1] == "PERSON"]
+        if person_ents:
+            by_token = {i: ent for ent in person_ents for i in range(ent.start, ent.end)}
+            kept = []
+            for span, label, from_dict in found:
+                ent = by_token.get(span.start) if from_dict and label == "PERSON" else None
+                if ent is not None and ent.end == span.end and ent.start < span.start and all(
+                        t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.rstrip(".").casefold() not in NAME_TITLES
+                        for t in doc[ent.start:span.start]):
+                    continue
+                kept.append((span, label, from_dict))
+            found = kept
         # Dictionary matches first ("Adviser Yang Jiechi" from NER keeps only the known name),
         # longest first within each source.
         found.sort(key=lambda c: (not c[2], -(c[0].end - c[0].start), c[0].start))

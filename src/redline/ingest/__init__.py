@@ -35,7 +35,7 @@ from redline.errors import InputError, describe
 from redline.ingest.manifest import Manifest, parse_date
 from redline.ingest.readers import RECORD_FORMATS, RawArticle, discover, read_file
 from redline.language import identify
-from redline.nlp import doc_sentences, doc_terms, load_pipeline
+from redline.nlp import doc_sentences, doc_terms, load_pipeline, pipeline_key
 from redline.store import ArticleRecord, Failure, Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
@@ -138,8 +138,7 @@ class Ingestor:
         # skipped while unchanged, unless retrying. Given to a partition of a distributed run.
         self.retry_failed = retry_failed or force
         self._failed = {} if self.retry_failed else (store.failed_identities() if failed_before is None else failed_before)
-        self._pipeline_key = (self.settings.spacy_model, tuple(self.settings.actor_files), tuple(self.settings.rule_files),
-                              self.settings.max_article_seconds)
+        self._pipeline_key = (*pipeline_key(self.settings), self.settings.max_article_seconds)
         self.workers = max(1, workers)
         self.batch_size = batch_size
         self._in_flight: deque = deque()  # (batch, future, tried before)

@@ -30,6 +30,7 @@ from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport, failed_befo
 from redline.ingest.loader import PARTITION_TABLES, Loader
 from redline.ingest.manifest import Manifest
 from redline.ingest.readers import discover
+from redline.nlp import pipeline_key
 from redline.store import Store
 
 FILES_PER_PARTITION = 64
@@ -37,8 +38,8 @@ FILES_PER_PARTITION = 64
 
 def partition_key(files: list[Path], settings: Settings, furniture: tuple[str, ...], manifest: Manifest) -> str:
     """Changes when any of the files, the pipeline or the settings that shape its output change."""
-    h = hashlib.sha256(json.dumps([PIPELINE_VERSION, settings.spacy_model, settings.actor_files, settings.rule_files,
-                                   settings.max_article_chars, settings.max_html_chars, furniture]).encode())
+    h = hashlib.sha256(json.dumps([PIPELINE_VERSION, *pipeline_key(settings), settings.max_article_chars,
+                                   settings.max_html_chars, furniture]).encode())
     h.update(manifest.path.read_bytes() if manifest.path else b"")
     for f in files:
         stat = f.stat()
