@@ -94,6 +94,8 @@ def extract_html(
         doc.text, outlet=outlet or doc.sitename, rules=rules,
         outlet_repeated=outlet_repeated, shape_rules=False,
     )
+    if not clean.text.strip():  # all of it was furniture (a page that is only "(Reuters)")
+        return None
     body_lines = {normalise_line(x) for x in doc.text.splitlines()}
     outside = [line for line in dict.fromkeys(visible_lines(html)) if line and line not in body_lines]
     # Page furniture first, numbered below zero (not lines of the extracted body), in page order.
