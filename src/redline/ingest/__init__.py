@@ -371,8 +371,11 @@ class Ingestor:
             self.pool = self._start_pool()
         batch, self._pending = self._pending, []
         if self.pool is None:
-            self.store.let_readers_in()  # parsing takes seconds: a web app serving this file may read meanwhile
-            self._store_batch(batch, analyse(texts_of(batch), self._pipeline_key))
+            findings = []
+            for article in batch:  # parsing takes seconds: a web app serving this file may read meanwhile
+                self.store.let_readers_in()
+                findings += analyse(texts_of([article]), self._pipeline_key)
+            self._store_batch(batch, findings)
             return
         self._in_flight.append((batch, self._submit(batch), False))
         # Bounded: at most two batches per worker wait in memory; the oldest is stored first,
