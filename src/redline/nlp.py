@@ -200,6 +200,17 @@ def climb(token: Token) -> Iterator[tuple[Token, Token]]:
         child = head
 
 
+def first_conjunct(token: Token) -> Token:
+    """The first word of the coordination a word is in: "Chinese" in "US and Chinese officials"
+    gives "US"."""
+    first = token
+    for child, head in climb(token):
+        if child.dep_ != "conj":
+            break
+        first = head
+    return first
+
+
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 
 

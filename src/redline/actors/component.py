@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
-from redline.nlp import drop_index, in_subtree, sentence_of
+from redline.nlp import drop_index, first_conjunct, in_subtree, sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date
@@ -71,10 +71,7 @@ def covered_chars(mentions: list[Mention]) -> set[int]:
 def phrase_head(span: Span) -> Token:
     """The noun a modifier belongs to: "Russian Defence Ministry" -> "Ministry";
     "US and Chinese officials" -> "officials" for both modifiers."""
-    first = span.root
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
-    head = first.head
+    head = first_conjunct(span.root).head
     while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
         head = head.head
     return head
@@ -357,9 +354,7 @@ class ActorResolver:
         if any(c.dep_ == "appos" and c.i in person_tokens for c in head.children):
             return None  # "China's top diplomat, Wang Yi": the name is the mention
         head_is_role = head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and self.d.sector_of(head.text)
-        first = span.root
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head
+        first = first_conjunct(span.root)
         if head_is_role and first.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
             # "Russian forces", "Russian Foreign Ministry"; in "US and Chinese officials" each
             # country's officials
