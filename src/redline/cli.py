@@ -676,7 +676,7 @@ def serve_command(
 
     import uvicorn
 
-    from redline.web import SETTINGS_ENV, create_app
+    from redline.web import SERVER_PID_ENV, SETTINGS_ENV, create_app
 
     settings = _settings(config, db)
     if rules:
@@ -692,6 +692,7 @@ def serve_command(
         return
     # Several processes, each reading the file read-only: pages are Python-bound, so this scales.
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    os.environ[SERVER_PID_ENV] = str(os.getpid())  # the workers die with this process
     uvicorn.run("redline.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
 

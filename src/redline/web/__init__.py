@@ -490,6 +490,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
 
 
 SETTINGS_ENV = "REDLINE_SERVE_SETTINGS"
+SERVER_PID_ENV = "REDLINE_SERVE_PID"
 
 
 def app_from_environment() -> FastAPI:
@@ -499,7 +500,9 @@ def app_from_environment() -> FastAPI:
 
     from redline.ingest import die_with_parent
 
-    die_with_parent(os.getppid())  # killed, `redline serve` must not leave its workers serving on
+    # Killed, `redline serve` must not leave its workers serving on. Its pid, not getppid(): a
+    # worker that starts after its parent died has already been handed to another parent.
+    die_with_parent(int(os.environ[SERVER_PID_ENV]))
     values = json.loads(os.environ[SETTINGS_ENV])
     fields = {f.name for f in dataclasses.fields(Settings)}
     settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in fields})
