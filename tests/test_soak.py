@@ -10,7 +10,6 @@ The real text is ../shared's, when present: 295 Wikinews articles, 74 White Hous
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -72,14 +71,8 @@ def tally(report: IngestReport) -> list:
 
 def test_real_text_goes_through_every_stage(shared, tmp_path):
     corpora = shared / "corpora"
-    # The briefings' records carry a field `kind` ("transcript") that the JSONL reader refuses
-    # (unknown fields are errors): given here without it, as the text they are.
-    briefings = tmp_path / "briefings.jsonl"
-    with open(corpora / "whitehouse-briefings" / "briefings.jsonl", encoding="utf-8") as source:
-        briefings.write_text("".join(json.dumps({k: v for k, v in json.loads(line).items() if k != "kind"}) + "\n"
-                                     for line in source), encoding="utf-8")
     inputs = [
-        ([corpora / "wikinews" / "articles.jsonl", briefings], None),
+        ([corpora / "wikinews" / "articles.jsonl", corpora / "whitehouse-briefings" / "briefings.jsonl"], None),
         ([shared / "benchmarks" / "article-extraction" / "html"], None),
         ([shared / "seeds"], Manifest.load(shared / "seeds" / "manifest.csv")),
     ]

@@ -143,10 +143,15 @@ def parsed(records: list[dict], pipeline: str | tuple):
     gold lines share (sentences of one article) is parsed once. `pipeline`: a spaCy model's
     name, or what `load_pipeline` takes (`redline.nlp.pipeline_key` of the settings)."""
     nlp = load_pipeline(*((pipeline,) if isinstance(pipeline, str) else pipeline))
-    keys = list(dict.fromkeys((r["text"], r.get("published")) for r in records))
-    dated = ((text, dt.date.fromisoformat(published) if published else None) for text, published in keys)
-    docs = dict(zip(keys, nlp.pipe(make_docs(nlp, dated))))
-    return ((r, docs[(r["text"], r.get("published"))]) for r in records)
+    by_text: dict[tuple, list[dict]] = {}
+    for r in records:
+        by_text.setdefault((r["text"], r.get("published")), []).append(r)
+    dated = ((text, dt.date.fromisoformat(published) if published else None) for text, published in by_text)
+    # Docs are yielded and let go one by one, in small batches: spaCy's default batch (1,000 texts)
+    # parses every article at once, and the gold's long briefings then take over 10 GB.
+    for key, doc in zip(by_text, nlp.pipe(make_docs(nlp, dated), batch_size=8)):
+        for r in by_text[key]:
+            yield r, doc
 
 
 def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluation:

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from redline.store import Sentence
+from redline.turns import find_turns
 
 # "WASHINGTON (Reuters) -", "MOSCOW/KYIV, March 3 (AP) —": the dateline opening a paragraph.
 DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,40}\)\s*[-–—]+")
@@ -42,6 +43,11 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand") if m else None
         if span is not None:
             starts[span.start + 1:min(span.end + 1, len(doc)), 0] = -1
+    # In a transcript the words after "MR. KIRBY:" start a sentence of their own, not one with the label.
+    for turn in find_turns(text):
+        span = doc.char_span(turn.text_start, turn.text_start + 1, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            starts[span.start, 0] = 1
     doc.from_array([SENT_START], starts.astype("uint64"))  # spaCy reads -1 back from its two's complement
     return doc
 
@@ -76,6 +82,9 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
         import redline.events.typer  # noqa: F401 - registers the redline_event_typer factory
 
         nlp.add_pipe("redline_event_typer", config={"drop_no_event": event_typer_drop})
+    import redline.transcripts  # noqa: F401 - registers the redline_transcripts factory
+
+    nlp.add_pipe("redline_transcripts", config={"actor_files": list(actor_files)})
     # Load now what the components load on first use (place names, date parsing): no article
     # pays for it, and `max_article_seconds` counts parsing only.
     nlp("Russia attacked Ukraine in Kyiv on March 3, 2021, officials said.")

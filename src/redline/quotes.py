@@ -55,7 +55,7 @@ class Quote:
     start: int
     end: int
     text: str
-    kind: str                   # direct | partial | indirect
+    kind: str                   # direct | partial | indirect; statement | question (redline.transcripts)
     speaker: Actor | None
     cue: str | None
     sentence: str

@@ -22,7 +22,10 @@ from redline.errors import InputError
 TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 # Formats whose articles are records (a manifest row applies by id, not by file).
 RECORD_FORMATS = ("jsonl", "feed", "upload")
-JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html"}
+JSONL_FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "html", "kind"}
+# `kind`: what the record is. A transcript is read as one whatever the field says, from its
+# speaker-labelled turns (redline.transcripts); the field is checked, so that a typo is seen.
+RECORD_KINDS = ("article", "transcript")
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 STRAY_BYTE = re.compile("[\udc80-\udcff]")
 # In a Python string every surrogate is a lone one (a pair decodes to one character): half of a
@@ -240,6 +243,8 @@ def record_article(path: Path | str, record: dict, line: int | None = None, sour
     article_id = record.get("id")
     if not isinstance(article_id, str) or not article_id.strip():
         return InputError(path, "missing or empty `id`", line=line)
+    if record.get("kind") is not None and record["kind"] not in RECORD_KINDS:
+        return InputError(path, f"article {article_id}: unknown kind {record['kind']!r} (one of {', '.join(RECORD_KINDS)})", line=line)
     body, is_html = (record.get("text"), False) if record.get("text") else (record.get("html"), True)
     if not isinstance(body, str) or not body.strip():
         return InputError(path, f"article {article_id}: no `text` or `html`", line=line)

@@ -1,0 +1,73 @@
+"""Speaker-labelled turns in a text: where a transcript's turns begin and end, and what a label names.
+
+Plain text only (no spaCy): the paragraph component (redline.nlp) starts a sentence where a
+turn's words start, and `redline_transcripts` makes the turns statements of their speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from redline.yamlfiles import shipped
+
+# A label: capitals, periods, hyphens, apostrophes and spaces, then a colon, at a paragraph's start
+# ("[^\S\n]": any space but a line break, no-break spaces included, as transcripts use them.)
+LABEL = re.compile(r"^[^\S\n]*(?P<label>[A-Z][A-Z.'’\- ]{0,48}[A-Z.]):[^\S\n]+(?=\S)", re.MULTILINE)
+QUESTION = re.compile(r"^[^\S\n]*Q(?::[^\S\n]*|[^\S\n]+)(?=\S)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: int              # where the label (or "Q") begins
+    text_start: int         # where the words spoken begin
+    end: int                # the end of the turn's last word
+    label: str | None       # None for a question
+
+
+@lru_cache(maxsize=1)
+def label_words() -> tuple[frozenset[str], frozenset[str], int, frozenset[str]]:
+    data = shipped("transcripts.yaml")
+    return (frozenset(data["honorifics"]), frozenset(data["unnamed"]), int(data["min_turns"]),
+            frozenset(data["not_speakers"]))
+
+
+def is_speaker_label(label: str) -> bool:
+    """Not a letter's salutation, an e-mail header or an editor's note."""
+    first = label.split()[0].strip(".").casefold()
+    return first not in label_words()[3]
+
+
+def find_turns(text: str) -> list[Turn]:
+    """The turns of `text` if it is a transcript (at least `min_turns` labelled turns), else []."""
+    heads = [(m.start(), m.end(), m.group("label")) for m in LABEL.finditer(text) if is_speaker_label(m.group("label"))]
+    if len(heads) < label_words()[2]:
+        return []
+    heads += [(m.start(), m.end(), None) for m in QUESTION.finditer(text)]
+    heads.sort()
+    turns = []
+    for n, (start, text_start, label) in enumerate(heads):
+        end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+        end = len(text[:end].rstrip())
+        if end > text_start:
+            turns.append(Turn(start, text_start, end, label))
+    return turns
+
+
+def label_name(label: str) -> tuple[str | None, str | None]:
+    """(name, role) a label gives: "MR. KIRBY" -> ("Kirby", None); "ASSISTANT SECRETARY
+    WALLANDER" -> ("Wallander", "Assistant Secretary"); "THE PRESIDENT" -> (None, "President");
+    "MODERATOR" -> (None, None)."""
+    honorifics, unnamed, *_ = label_words()
+    words = [w.strip(".") for w in label.split() if w.strip(".")]
+    lowered = [w.casefold() for w in words]
+    if lowered and lowered[0] == "the":
+        return None, " ".join(w.capitalize() for w in words[1:]) or None
+    if lowered and lowered[0] in honorifics:
+        rest = words[1:]
+        return (" ".join(w.title() for w in rest), None) if rest else (None, None)
+    if not words or all(w in unnamed for w in lowered):
+        return None, None
+    # "CHAIR BERNSTEIN", "ASSISTANT SECRETARY WALLANDER": the last word is the surname
+    return words[-1].title(), " ".join(w.capitalize() for w in words[:-1]) or None
