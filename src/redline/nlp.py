@@ -18,7 +18,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from redline.store import Sentence
+from redline.model import Sentence
 
 # "WASHINGTON (Reuters) -", "MOSCOW/KYIV, March 3 (AP) —": the dateline opening a paragraph.
 DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,40}\)\s*[-–—]+")

@@ -7,15 +7,15 @@ article behind, and a re-run picks up where it stopped.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 import pyarrow as pa
+
+from redline.model import ArticleRecord, Failure
 
 # Each migration is applied once, in order, inside a transaction; the applied versions
 # are recorded in schema_version. Never edit a released migration: append a new one.
@@ -244,69 +244,9 @@ EVENT_COLUMNS = (
 # Tables holding rows that belong to one article (deleted with it when it is replaced).
 ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
 
-
-@dataclass
-class RemovedLine:
-    seq: int
-    text: str
-    reason: str
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class Failure:
-    """An article a stage failed on (a row of `failures`)."""
-
-    article_id: str
-    source_path: str
-    line: int | None
-    stage: str
-    problem: str
-    source_format: str
-    is_html: bool
-    raw: str
-    meta: str  # JSON
-    content_hash: str
-    metadata_hash: str
-
-
 FAILURE_COLUMNS = tuple(Failure.__dataclass_fields__)
 # The failed articles as `redline summary` and the web app list them, latest first.
 FAILURES_SQL = "SELECT article_id, source_path, line, stage, problem, failed_at FROM failures ORDER BY failed_at DESC, article_id"
-
-
-@dataclass
-class ArticleRecord:
-    """Everything Redline stores about one article, ready to write."""
-
-    id: str
-    raw: str
-    text: str
-    content_hash: str
-    metadata_hash: str
-    source_path: str
-    source_format: str
-    outlet: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: dt.date | None = None
-    published_source: str | None = None
-    language: str | None = None
-    language_score: float | None = None
-    nlp_note: str | None = None
-    removed: list[RemovedLine] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    short_lines: list[str] = field(default_factory=list)
-    terms: list[str] | None = None  # content lemmas, for story clustering
-    mentions: list[dict] = field(default_factory=list)  # Mention.as_record()
-    quotes: list[dict] = field(default_factory=list)    # Quote.as_record() + speaker_id
-    events: list[dict] = field(default_factory=list)    # Event.as_record()
 
 
 def writer_marker(path: Path) -> Path:
