@@ -1,8 +1,9 @@
-"""The DuckDB file: schema, migrations, and all-or-nothing writes of one article.
+"""The DuckDB file: all-or-nothing writes of one article, and the stories stage's tables.
 
 One article is written in one transaction (the article row, its sentences, its removed
 lines, and whatever later stages found in it), so a killed ingest never leaves half an
-article behind, and a re-run picks up where it stopped.
+article behind, and a re-run picks up where it stopped. The schema and its migrations are
+in `redline.store.schema`; the turn-taking with `redline serve` in `redline.store.markers`.
 """
 
 from __future__ import annotations
@@ -16,284 +17,20 @@ import duckdb
 import pyarrow as pa
 
 from redline.model import ArticleRecord, Failure
+from redline.store.markers import connect_for_writing, readers_marker, readers_waiting, writer_marker, writer_waiting
+from redline.store.schema import (
+    ARTICLE_CHILD_TABLES, EVENT_COLUMNS, FAILURE_COLUMNS, HAPPENING_COLUMNS, MIGRATIONS, STORY_TABLES,
+)
 
-# Each migration is applied once, in order, inside a transaction; the applied versions
-# are recorded in schema_version. Never edit a released migration: append a new one.
-MIGRATIONS: list[tuple[int, str]] = [
-    (
-        1,
-        """
-        CREATE TABLE articles (
-            id               VARCHAR PRIMARY KEY,
-            outlet           VARCHAR,
-            url              VARCHAR,
-            title            VARCHAR,
-            published        DATE,
-            published_source VARCHAR,   -- manifest | page | record | NULL when unknown
-            language         VARCHAR,
-            language_score   DOUBLE,
-            source_path      VARCHAR,
-            source_format    VARCHAR,   -- txt | html | jsonl
-            raw              VARCHAR,   -- the input as read (text or HTML)
-            text             VARCHAR,   -- the clean article text; all offsets point here
-            content_hash     VARCHAR,   -- sha256 of raw
-            metadata_hash    VARCHAR,   -- sha256 of the metadata that was applied
-            n_sentences      INTEGER,
-            nlp_note         VARCHAR,   -- NULL when parsed; why the English stages skipped it
-            ingested_at      TIMESTAMP
-        );
-        CREATE TABLE removed_lines (
-            article_id VARCHAR NOT NULL,
-            seq        INTEGER NOT NULL,  -- order in the input
-            text       VARCHAR NOT NULL,
-            reason     VARCHAR NOT NULL
-        );
-        CREATE TABLE sentences (
-            article_id VARCHAR NOT NULL,
-            seq        INTEGER NOT NULL,
-            start_char INTEGER NOT NULL,
-            end_char   INTEGER NOT NULL,
-            text       VARCHAR NOT NULL
-        );
-        -- Short non-sentence lines of each article, per outlet: a line that many articles of
-        -- one outlet share is page furniture (see clean.text).
-        CREATE TABLE outlet_lines (
-            outlet     VARCHAR NOT NULL,
-            line       VARCHAR NOT NULL,
-            article_id VARCHAR NOT NULL
-        );
-        CREATE TABLE quotes (
-            id             VARCHAR,
-            article_id     VARCHAR NOT NULL,
-            speaker_name   VARCHAR,
-            speaker_country VARCHAR,
-            speaker_sector VARCHAR,
-            speaker_role   VARCHAR,
-            text           VARCHAR,
-            kind           VARCHAR,   -- direct | partial | indirect
-            cue            VARCHAR,
-            start_char     INTEGER,
-            end_char       INTEGER,
-            sentence       VARCHAR
-        );
-        CREATE TABLE events (
-            id             VARCHAR,
-            article_id     VARCHAR NOT NULL,
-            event_type     VARCHAR,
-            mode           VARCHAR,
-            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
-            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
-            date           DATE,
-            date_precision VARCHAR,
-            date_text      VARCHAR,
-            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
-            negated        BOOLEAN,
-            modality       VARCHAR,
-            attributed_to  STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR),
-            evidence       VARCHAR,
-            trigger        VARCHAR,
-            start_char     INTEGER,
-            end_char       INTEGER,
-            quad_class     VARCHAR,
-            intensity      DOUBLE,
-            confidence     DOUBLE
-        );
-        """,
-    ),
-    (
-        2,
-        """
-        -- Canonical actors (people, organisations, states), one row per actor id, as last seen.
-        CREATE TABLE actors (
-            id      VARCHAR PRIMARY KEY,
-            name    VARCHAR NOT NULL,
-            kind    VARCHAR NOT NULL,  -- person | organisation | state
-            country VARCHAR,
-            sector  VARCHAR,
-            role    VARCHAR
-        );
-        -- Each mention of an actor, with the country, sector and role it had in that article.
-        CREATE TABLE mentions (
-            article_id VARCHAR NOT NULL,
-            start_char INTEGER NOT NULL,
-            end_char   INTEGER NOT NULL,
-            text       VARCHAR NOT NULL,
-            actor_id   VARCHAR NOT NULL,
-            country    VARCHAR,
-            sector     VARCHAR,
-            role       VARCHAR,
-            method     VARCHAR NOT NULL  -- dictionary | metonym | role | surname | fuzzy | title | ner
-        );
-        ALTER TABLE quotes ADD COLUMN speaker_id VARCHAR;
-        """,
-    ),
-    (
-        3,
-        """
-        -- Where in the evidence sentence the trigger word stands.
-        ALTER TABLE events ADD COLUMN trigger_start INTEGER;
-        ALTER TABLE events ADD COLUMN trigger_end INTEGER;
-        """,
-    ),
-    (
-        4,
-        """
-        -- Content lemmas of each article (from the parse), for story clustering.
-        ALTER TABLE articles ADD COLUMN terms VARCHAR[];
-        -- The stories stage's output, rebuilt as a whole (see redline.stories).
-        CREATE TABLE lineage (
-            article_id   VARCHAR PRIMARY KEY,
-            derived_from VARCHAR NOT NULL,  -- the earliest article of its lineage
-            duplicate_of VARCHAR,           -- set for copies, NULL for rewrites
-            similarity   DOUBLE,
-            relation     VARCHAR NOT NULL   -- copy | rewrite
-        );
-        CREATE TABLE stories (
-            id         VARCHAR PRIMARY KEY,  -- h-... (a happening) or s-... (a running story)
-            level      VARCHAR NOT NULL,     -- happening | story
-            story_id   VARCHAR,              -- for a happening: the running story it belongs to
-            label      VARCHAR,
-            actors     VARCHAR[],
-            terms      VARCHAR[],
-            first_date DATE,
-            last_date  DATE,
-            articles   INTEGER,
-            sources    INTEGER,              -- articles with copies of one lineage counted once
-            outlets    VARCHAR[]
-        );
-        CREATE TABLE article_stories (
-            article_id   VARCHAR PRIMARY KEY,
-            happening_id VARCHAR NOT NULL,
-            story_id     VARCHAR NOT NULL,
-            similarity   DOUBLE
-        );
-        CREATE TABLE happenings (
-            id             VARCHAR PRIMARY KEY,  -- e-...
-            happening_id   VARCHAR,              -- the happening (story level) of its first report
-            story_id       VARCHAR,
-            event_type     VARCHAR,
-            mode           VARCHAR,
-            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
-            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
-            date           DATE,
-            date_precision VARCHAR,
-            date_text      VARCHAR,
-            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
-            modality       VARCHAR,
-            negated        BOOLEAN,
-            disputed       BOOLEAN,
-            quad_class     VARCHAR,
-            intensity      DOUBLE,
-            confidence     DOUBLE,
-            sources        INTEGER,
-            outlets        VARCHAR[],
-            articles       INTEGER,
-            mentions       INTEGER,
-            first_reported DATE,
-            first_article  VARCHAR,
-            evidence       STRUCT(event_id VARCHAR, article_id VARCHAR, outlet VARCHAR, published DATE,
-                                  sentence VARCHAR, negated BOOLEAN, modality VARCHAR, attributed_to VARCHAR)[]
-        );
-        CREATE TABLE happening_events (happening_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL);
-        """,
-    ),
-    (
-        5,
-        # Whole-corpus stages (stories, search index) record the articles they were built from,
-        # so that a run killed between ingest and those stages is completed by the next run.
-        """
-        CREATE TABLE stage_runs (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, finished_at TIMESTAMP);
-        """,
-    ),
-    (
-        6,
-        # An article that a stage failed on, as it was read: the next run skips it while it is
-        # unchanged, and `redline ingest --retry-failed` tries it again from here.
-        """
-        CREATE TABLE failures (
-            article_id    VARCHAR PRIMARY KEY,
-            source_path   VARCHAR,   -- the file, URL or upload it came from
-            line          INTEGER,   -- its line in a .jsonl file
-            stage         VARCHAR NOT NULL,  -- clean | a spaCy component (parser, redline_events ...) | store
-            problem       VARCHAR NOT NULL,
-            source_format VARCHAR,
-            is_html       BOOLEAN,
-            raw           VARCHAR,   -- the input as read
-            meta          VARCHAR,   -- JSON: the metadata that was applied (manifest, record, feed)
-            content_hash  VARCHAR,
-            metadata_hash VARCHAR,
-            failed_at     TIMESTAMP
-        );
-        """,
-    ),
+__all__ = [  # what callers imported from `redline.store` before it was split
+    "ARTICLE_CHILD_TABLES", "EVENT_COLUMNS", "FAILURES_SQL", "FAILURE_COLUMNS", "HAPPENING_COLUMNS", "MIGRATIONS",
+    "STORY_TABLES", "Store", "connect_for_writing", "outlet_line_articles", "readers_marker", "readers_waiting",
+    "writer_marker", "writer_waiting",
 ]
 
-STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
-HAPPENING_COLUMNS = (
-    "id", "happening_id", "story_id", "event_type", "mode", "source", "target", "date", "date_precision",
-    "date_text", "location", "modality", "negated", "disputed", "quad_class", "intensity", "confidence",
-    "sources", "outlets", "articles", "mentions", "first_reported", "first_article", "evidence",
-)
 
-EVENT_COLUMNS = (
-    "id", "article_id", "event_type", "mode", "source", "target", "date", "date_precision", "date_text",
-    "location", "negated", "modality", "attributed_to", "evidence", "trigger", "start_char", "end_char",
-    "trigger_start", "trigger_end", "quad_class", "intensity", "confidence",
-)
-
-# Tables holding rows that belong to one article (deleted with it when it is replaced).
-ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
-
-FAILURE_COLUMNS = tuple(Failure.__dataclass_fields__)
 # The failed articles as `redline summary` and the web app list them, latest first.
 FAILURES_SQL = "SELECT article_id, source_path, line, stage, problem, failed_at FROM failures ORDER BY failed_at DESC, article_id"
-
-
-def writer_marker(path: Path) -> Path:
-    return path.with_name(path.name + ".writer")
-
-
-# A side that waits touches its marker again and again; one left by a killed process goes stale.
-MARKER_FRESH_SECONDS = 1.0
-
-
-def _fresh(marker: Path) -> bool:
-    try:
-        return time.time() - marker.stat().st_mtime < MARKER_FRESH_SECONDS
-    except FileNotFoundError:
-        return False
-
-
-def writer_waiting(path: Path) -> bool:
-    """Is a writer waiting for this file? (`redline serve` then lets go of it.)"""
-    return _fresh(writer_marker(path))
-
-
-def readers_marker(path: Path) -> Path:
-    return path.with_name(path.name + ".readers")
-
-
-def readers_waiting(path: Path) -> bool:
-    """Has `redline serve` requests waiting for this file? (A writer then lets go between articles.)"""
-    return _fresh(readers_marker(path))
-
-
-def connect_for_writing(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open read-write; while another process holds the file (the web app reading it), leave
-    a marker asking it to let go, and retry for up to `wait_seconds`."""
-    deadline = time.monotonic() + wait_seconds
-    marker = writer_marker(path)
-    try:
-        while True:
-            try:
-                return duckdb.connect(str(path))
-            except duckdb.IOException as err:
-                if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                    raise
-                marker.touch()
-                time.sleep(0.05)
-    finally:
-        marker.unlink(missing_ok=True)
 
 
 class Store:
