@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from redline.model import Actor, ActorId, Mention
-from redline.nlp import sentence_of
+from redline.reading import sentence_of
 
 # Honorifics and titles that may stand before a surname; the first two sets show gender.
 MALE_TITLES = {"mr", "mr.", "sir", "mister"}

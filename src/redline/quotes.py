@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from redline.actors.dictionary import cached_dictionary
 from redline.coref import Coref
 from redline.model import Actor, ActorId, Mention, Quote
-from redline.nlp import drop_index, sentence_of
+from redline.reading import drop_index, sentence_of
 from redline.yamlfiles import shipped
 
 if not Doc.has_extension("quotes"):

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.model import Actor, ActorId, Mention
-from redline.nlp import drop_index, first_conjunct, in_subtree, sentence_of
+from redline.reading import drop_index, first_conjunct, in_subtree, sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date

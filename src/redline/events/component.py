@@ -23,9 +23,9 @@ from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.events.dates import resolve
 from redline.events.places import city_index, in_context, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
-from redline.nlp import climb, drop_index, entity_at, in_subtree, once_per_sentence, sentence_ents, sentence_of
 from redline.model import Actor, ActorId, Event, Mention, Place, Quote, is_state
 from redline.quotes import cue_words
+from redline.reading import climb, drop_index, entity_at, in_subtree, once_per_sentence, sentence_ents, sentence_of
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
