@@ -142,7 +142,7 @@ def test_manifest_row_errors_name_the_line(run_cli, tmp_path, db):
 
 
 def test_failed_write_leaves_no_half_article(tmp_path):
-    from redline.store import ArticleRecord, Sentence
+    from redline.model import ArticleRecord, Sentence
 
     with Store(tmp_path / "t.duckdb") as store:
         rec = ArticleRecord(

@@ -90,7 +90,7 @@ def test_reading_only_app_refuses_writes_and_cross_origin(client):
     assert client.post("/api/articles", json={"text": "x"}, headers={"X-Redline-Token": "x"}).status_code == 403
     response = client.get("/api/articles", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in response.headers
-    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fstore.py"]:
+    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fmodel.py"]:
         assert client.get(path).status_code == 404
 
 
@@ -270,10 +270,10 @@ def test_no_file_outside_static_over_the_wire(server):
     from urllib.parse import urlsplit
 
     where = urlsplit(server)
-    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fstore.py",
+    for path in ["/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2f..%2fmodel.py",
                  "/static/%2e%2e%2f%2e%2e%2fconfig.py", "/static//etc/passwd", "/static/....//....//etc/passwd",
                  "/vendor/../../pyproject.toml", "/articles/..%2f..%2f..%2fetc%2fpasswd", "/static/%00app.js",
-                 "/static/..\\..\\store.py"]:
+                 "/static/..\\..\\model.py"]:
         conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
         conn.request("GET", path)
         response = conn.getresponse()

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from redline.actors.component import Mention
-from redline.actors.dictionary import Actor, slug
-from redline.nlp import sentence_of
+from redline.model import Actor, ActorId, Mention
+from redline.reading import sentence_of
 
 # Honorifics and titles that may stand before a surname; the first two sets show gender.
 MALE_TITLES = {"mr", "mr.", "sir", "mister"}
@@ -175,7 +174,7 @@ class Coref:
         if any(c.dep_ == "compound" for c in tok.children) or tok.lower_ in TITLES:
             return None  # a longer name NER left untagged: the actors' business
         name = self._names.get(fold(tok.text), tok.text)
-        return self._untagged.setdefault(name, Actor(f"person:{slug(name)}", name, "person"))
+        return self._untagged.setdefault(name, Actor(ActorId.person(name), name, "person"))
 
     def _note_person(self, head: Token, actor: Actor) -> None:
         """Gender from a title before the name; role words from the phrase around it."""
@@ -223,7 +222,7 @@ class Coref:
                 words = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
                 if all(t.is_alpha and t.text[:1].isupper() for t in words) and tok.ent_type_ in ("", "PERSON"):
                     name = " ".join(t.text for t in words)
-                    return self._untagged.setdefault(name, Actor(f"person:{slug(name)}", name, "person")), words[0].idx
+                    return self._untagged.setdefault(name, Actor(ActorId.person(name), name, "person")), words[0].idx
         for tok in subject.children:
             # the owner ("Ana Ruiz's statement") only for writings, whose words are their author's
             deps = ("compound", "appos", "nmod", "poss") if len(kinds) > 1 else ("compound", "appos", "nmod")
@@ -308,7 +307,7 @@ class Coref:
         ("Sanders said in his stream"): it may be a person, as a subject."""
         a = r.actor
         return (r.subject and a.kind == "organisation" and a.country is None and a.sector is None
-                and a.id.startswith("org:") and len(a.name.split()) == 1)
+                and ActorId.parse(a.id).is_organisation and len(a.name.split()) == 1)
 
     def _token_index(self, char: int) -> int:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")

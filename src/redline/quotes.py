@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from redline.actors.component import Mention
-from redline.actors.dictionary import Actor, cached_dictionary, slug
+from redline.actors.dictionary import cached_dictionary
 from redline.coref import Coref
-from redline.nlp import drop_index, sentence_of
+from redline.model import Actor, ActorId, Mention, Quote
+from redline.reading import drop_index, sentence_of
 from redline.yamlfiles import shipped
 
 if not Doc.has_extension("quotes"):
@@ -48,27 +47,6 @@ DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative",
 # quote in marks (see `_merged`); shorter stretches in marks stay quotes of their own.
 MERGE_SHARE = 0.5
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
-
-
-@dataclass
-class Quote:
-    start: int
-    end: int
-    text: str
-    kind: str                   # direct | partial | indirect; statement | question (redline.transcripts)
-    speaker: Actor | None
-    cue: str | None
-    sentence: str
-    speaker_start: int | None = None  # where the speaker is named (or referred to)
-
-    def as_record(self) -> dict:
-        return {
-            "speaker": self.speaker.as_record() if self.speaker else None,
-            "speaker_id": self.speaker.id if self.speaker else None,
-            "speaker_kind": self.speaker.kind if self.speaker else None,
-            "text": self.text, "kind": self.kind, "cue": self.cue,
-            "start": self.start, "end": self.end, "sentence": self.sentence,
-        }
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +222,7 @@ class QuoteFinder:
             if subject.lower_ == "they":
                 return None, None
             actor = self._actor_at(subject, mentions)
-            if actor is not None and not actor.id.startswith("anon:"):
+            if actor is not None and not ActorId.parse(actor.id).is_anonymous:
                 return actor, subject.idx
             # "the toll was “unfair”": not an actor; the verb above may have one
         return None, None
@@ -419,7 +397,7 @@ class QuoteFinder:
             name = " ".join([t.text for t in words] + [subject.text])
             name = (coref.full_name(subject.text) if coref and not words else None) or name
             if name.isalpha() or " " in name or "-" in name:
-                return Actor(f"person:{slug(name)}", name, "person")
+                return Actor(ActorId.person(name), name, "person")
         sector = self.dictionary.sector_of(subject.text)
         described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
             subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
@@ -449,7 +427,7 @@ class QuoteFinder:
                 elif tok.i > subject.i:
                     break
         role = subject.doc[first:last + 1].text  # "US State Department spokesman"
-        return Actor(f"anon:{country or '-'}:{sector}:{slug(role)}", role, "person", country, sector, role)
+        return Actor(ActorId.anonymous(country, sector, role), role, "person", country, sector, role)
 
     @staticmethod
     def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc,

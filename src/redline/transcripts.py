@@ -24,9 +24,9 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
+from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.coref import fold
-from redline.quotes import Quote
+from redline.model import Actor, ActorId, Quote
 from redline.turns import Turn, find_turns, label_name
 
 
@@ -71,7 +71,7 @@ class Speakers:
             if name is None:
                 roles.append((label, role))
                 continue
-            out[label] = self.by_surname(name) or Actor(f"person:{slug(name)}", name, "person", role=role)
+            out[label] = self.by_surname(name) or Actor(ActorId.person(name), name, "person", role=role)
         countries = Counter(a.country for a in out.values() if a is not None and a.country)
         for label, role in roles:
             out[label] = self.by_role(role, countries) if role else None

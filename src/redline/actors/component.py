@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -21,8 +20,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
-from redline.nlp import drop_index, first_conjunct, in_subtree, sentence_of
+from redline.actors.dictionary import ActorDictionary, cached_dictionary
+from redline.model import Actor, ActorId, Mention
+from redline.reading import drop_index, first_conjunct, in_subtree, sentence_of
 
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)  # the article's publication date
@@ -48,19 +48,6 @@ GENERIC_PERSON_WORDS = {"official", "diplomat", "envoy"}
 # Role nouns that name a body, not a person ("the Russian government", "Chinese military").
 ORGANISATION_WORDS = {"government", "administration", "ministry", "department", "army", "navy", "military",
                       "authorities", "regime", "cabinet", "parliament", "court", "council", "party", "company"}
-
-
-@dataclass
-class Mention:
-    start: int  # character offsets in doc.text
-    end: int
-    text: str
-    actor: Actor
-    method: str  # dictionary | metonym | role | surname | fuzzy | title | ner
-
-    def as_record(self) -> dict:
-        return {"start": self.start, "end": self.end, "text": self.text, "method": self.method,
-                "actor_id": self.actor.id, "kind": self.actor.kind, **self.actor.as_record()}
 
 
 def covered_chars(mentions: list[Mention]) -> set[int]:
@@ -261,7 +248,7 @@ class ActorResolver:
             return self.d.person_actor(self.d.people[alias], day), "fuzzy"
         role_phrase, country, sector = self._role_context(span)
         method = "role" if role_phrase else "ner"
-        return Actor(f"person:{slug(text)}", text, "person", country, sector, role_phrase), method
+        return Actor(ActorId.person(text), text, "person", country, sector, role_phrase), method
 
     def _role_context(self, span: Span) -> tuple[str | None, str | None, str | None]:
         """Role, country and sector from the title before a name and its apposition after it."""
@@ -378,7 +365,7 @@ class ActorResolver:
             else:
                 kind = "organisation" if head.lemma_ in ORGANISATION_WORDS else "person"
             key = phrase_text if head.pos_ == "PROPN" else head.lemma_
-            return Actor(f"group:{code}:{sector}:{slug(key)}", phrase_text, kind, code, sector,
+            return Actor(ActorId.group(code, sector, key), phrase_text, kind, code, sector,
                          None if kind == "organisation" and head.pos_ == "PROPN" else head.text), "group"
         if adjective and span.root.pos_ in ("NOUN", "PROPN") and span.root.dep_ in (
                 "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
@@ -388,7 +375,7 @@ class ActorResolver:
                 # where they live, coded as that country's (CAMEO and PLOVER code minorities so);
                 # with no place named the event's context places them (country unknown here)
                 where = f" ({self.d.country_name(placed)})" if placed else ""
-                return Actor(f"group:{placed or 'unplaced'}:CVL:ethnic-{slug(span.root.text)}",
+                return Actor(ActorId.ethnic_group(placed, span.root.text),
                              f"ethnic {span.text}{where}", "organisation", placed, "CVL"), "role"
             return self.d.state(code), "dictionary"  # "the Albanians", "Palestinians and Israelis"
         if adjective:
@@ -429,7 +416,7 @@ class ActorResolver:
                     country = m.actor.country
                     break
         sector = self.d.sector_of(text)
-        return Actor(f"org:{country or '-'}:{slug(text)}", text, "organisation", country, sector)
+        return Actor(ActorId.organisation(text, country), text, "organisation", country, sector)
 
     def _located_groups(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """"Rebels in the Ivory Coast", "students throughout Indonesia", "security forces in
@@ -449,7 +436,7 @@ class ActorResolver:
                 span = doc[start:tok.i + 1]
                 if any(t.idx in covered for t in span):
                     span = doc[tok.i:tok.i + 1]
-                actor = Actor(f"group:{code}:{sector}:{slug(tok.lemma_)}", f"{span.text} ({self.d.country_name(code)})",
+                actor = Actor(ActorId.group(code, sector, tok.lemma_), f"{span.text} ({self.d.country_name(code)})",
                               "organisation", code, sector, tok.text)
                 found.append(Mention(span.start_char, span.end_char, span.text, actor, "role"))
         return found
@@ -565,6 +552,6 @@ class ActorResolver:
         if codes and len(codes) == 1:  # "the US official" with no one earlier: a new, unnamed actor
             code = next(iter(codes))
             sector = self.d.sector_of(tok.text)
-            return Actor(f"group:{code}:{sector}:{slug(word)}", f"{self.d.country_name(code)} {word}",
+            return Actor(ActorId.group(code, sector, word), f"{self.d.country_name(code)} {word}",
                          "organisation" if tok.tag_.endswith("S") else "person", code, sector, tok.text)
         return None

@@ -17,22 +17,8 @@ from typing import Iterable
 import pycountry
 import yaml
 
+from redline.model import Actor, ActorId
 from redline.yamlfiles import read_yaml, shipped
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A canonical actor. `id` is stable across articles (the key of the actors table)."""
-
-    id: str
-    name: str
-    kind: str                 # person | organisation | state
-    country: str | None = None  # ISO 3166 alpha-3, or an IGO code (UN, NATO, EU ...)
-    sector: str | None = None   # see data/roles.yaml
-    role: str | None = None
-
-    def as_record(self) -> dict:
-        return {"name": self.name, "country": self.country, "sector": self.sector, "role": self.role}
 
 
 @dataclass(frozen=True)
@@ -67,10 +53,6 @@ class Person:
         return max(before, key=lambda o: o.start) if before else min(self.offices, key=lambda o: o.start)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-")
-
-
 @dataclass
 class ActorDictionary:
     country_names: dict[str, str] = field(default_factory=dict)   # exact text -> ISO3
@@ -96,13 +78,13 @@ class ActorDictionary:
         return self.__dict__.setdefault("_short", {})
 
     def state(self, code: str, sector: str | None = None, role: str | None = None) -> Actor:
-        return Actor(f"state:{code}" + (f":{sector}" if sector else ""), self.country_name(code), "state", code, sector, role)
+        return Actor(ActorId.state(code, sector), self.country_name(code), "state", code, sector, role)
 
     def person_actor(self, person: Person, day: dt.date | None) -> Actor:
         office = person.office_on(day)
         if office is None:
-            return Actor(f"person:{slug(person.name)}", person.name, "person")
-        return Actor(f"person:{slug(person.name)}", person.name, "person", office.country, office.sector, office.role)
+            return Actor(ActorId.person(person.name), person.name, "person")
+        return Actor(ActorId.person(person.name), person.name, "person", office.country, office.sector, office.role)
 
     def holder(self, country: str, rank: str, day: dt.date | None) -> Person | None:
         """Who held the office of `rank` in `country` on `day` (the latest holder without a day)."""
@@ -158,13 +140,13 @@ class ActorDictionary:
             for capital in entry.get("capitals") or []:
                 self.capitals[capital] = code
             for seat, sector in (entry.get("seats") or {}).items():
-                self.organisations[seat] = Actor(f"org:{code}:{slug(seat)}", seat, "organisation", code, sector)
+                self.organisations[seat] = Actor(ActorId.organisation(seat, code), seat, "organisation", code, sector)
 
     def add_organisations(self, data: dict) -> None:
         for entry in data.get("organisations") or []:
             names = entry["names"]
             code = entry.get("code")
-            actor = Actor(f"org:{slug(names[0])}", names[0], "organisation", code, entry.get("sector"))
+            actor = Actor(ActorId.body(names[0]), names[0], "organisation", code, entry.get("sector"))
             for name in names:
                 self.organisations[name] = actor
 

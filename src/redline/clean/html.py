@@ -16,7 +16,7 @@ import lxml.html
 import trafilatura
 
 from redline.clean.text import CleanText, FurnitureRules, clean_text, normalise_line
-from redline.store import RemovedLine
+from redline.model import RemovedLine
 
 # trafilatura logs a warning for each page it gives up on; Redline reports those itself,
 # as one-line errors naming the file.

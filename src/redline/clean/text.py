@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from redline.store import RemovedLine
+from redline.model import RemovedLine
 from redline.yamlfiles import read_yaml
 
 # A sentence ends in . ! ? … (or : before a quote), maybe followed by closing quotes/brackets.

@@ -14,18 +14,18 @@ quotes make it alleged and attributed to their speaker. Results: `doc._.events`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from redline.actors.component import Mention
-from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
+from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.events.dates import resolve
-from redline.events.places import Place, city_index, in_context, resolve_place
+from redline.events.places import city_index, in_context, resolve_place
 from redline.events.rules import EventRules, Rule, cached_rules
-from redline.nlp import climb, drop_index, entity_at, in_subtree, once_per_sentence, sentence_ents, sentence_of
-from redline.quotes import Quote, cue_words
+from redline.model import Actor, ActorId, Event, Mention, Place, Quote, is_state
+from redline.quotes import cue_words
+from redline.reading import climb, drop_index, entity_at, in_subtree, once_per_sentence, sentence_ents, sentence_of
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
@@ -107,8 +107,7 @@ def same_act(a: "Event", b: "Event") -> bool:
 def codable(actor: Actor) -> bool:
     """An actor an event can name: one with a country, a titled person ("President X"), or a
     body of the dictionary with no single country ("Amnesty International", "Red Cross")."""
-    return bool(actor.country) or (actor.kind == "person" and bool(actor.role)) or actor.id.startswith("org:") \
-        and actor.id.count(":") == 1
+    return bool(actor.country) or (actor.kind == "person" and bool(actor.role)) or ActorId.parse(actor.id).is_dictionary_body
 
 
 def noun_phrase(token: Token, labels: set[str] = NP_LABELS) -> list[Token]:
@@ -154,62 +153,6 @@ def meeting_participants(tok: Token) -> Token | None:
             return subjects[0]
         verb = verb.head if verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i else None
     return None
-
-
-@dataclass
-class Event:
-    event_type: str
-    mode: str | None
-    source: list[Actor]
-    target: list[Actor]
-    date: dt.date | None
-    date_precision: str
-    date_text: str | None
-    location: Place | None
-    negated: bool
-    modality: str
-    attributed_to: Actor | None
-    evidence: str
-    trigger: str
-    start: int          # the evidence sentence in the clean text
-    end: int
-    trigger_start: int
-    trigger_end: int
-    quad_class: str
-    intensity: float
-    confidence: float
-    conditional: bool = False  # the act is made to depend on a condition ("... if Russia invades")
-
-    @property
-    def plover_type(self) -> str:
-        """The PLOVER category: in PLOVER's codebook a cooperative act announced for the future
-        is an AGREE (a commitment) and a coercive one a THREATEN; Redline keeps the act itself
-        in `event_type` and its status in `modality`."""
-        if self.negated and self.event_type == "AGREE" and self.modality in ("asserted", "alleged", "future"):
-            return "REJECT"  # "failed to reach agreement", "refused to agree", "will not accept"
-        if self.conditional and not self.negated and self.quad_class == "material-conflict":
-            return "THREATEN"  # "the EC may halt mediation if cooperation founders": a threat
-        if self.negated or self.modality != "future":
-            return self.event_type
-        if self.quad_class in ("verbal-cooperation", "material-cooperation"):
-            return "AGREE"
-        if self.quad_class == "material-conflict":
-            return "THREATEN"  # "plans to impose restrictions", "will extend the curfew"
-        return self.event_type
-
-    def as_record(self) -> dict:
-        actor = lambda a: {"name": a.name, "country": a.country, "sector": a.sector}  # noqa: E731
-        return {
-            "event_type": self.event_type, "mode": self.mode,
-            "source": [actor(a) for a in self.source], "target": [actor(a) for a in self.target],
-            "date": self.date, "date_precision": self.date_precision, "date_text": self.date_text,
-            "location": self.location.as_record() if self.location else None,
-            "negated": self.negated, "modality": self.modality,
-            "attributed_to": actor(self.attributed_to) if self.attributed_to else None,
-            "evidence": self.evidence, "trigger": self.trigger, "start_char": self.start, "end_char": self.end,
-            "trigger_start": self.trigger_start, "trigger_end": self.trigger_end,
-            "quad_class": self.quad_class, "intensity": self.intensity, "confidence": self.confidence,
-        }
 
 
 @Language.factory("redline_events", default_config={"rule_files": []})
@@ -336,10 +279,10 @@ class EventCoder:
             source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & self._lemmas(sent)
-        if unnamed_attack and where is not None and where.country and len(where.country) == 3:
+        if unnamed_attack and where is not None and is_state(where.country):
             # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
             # there; coded as that country's unidentified armed force (CAMEO's UAF).
-            source = [Actor(f"unidentified:{where.country}", f"unidentified attackers ({where.name})",
+            source = [Actor(ActorId.unidentified(where.country), f"unidentified attackers ({where.name})",
                             "organisation", where.country, "UAF")]
         if not source:
             return None  # PLOVER events need a source actor
@@ -656,7 +599,7 @@ class EventCoder:
             # "Judge Alejandro Rivera opened investigations against Chilean officials": an office
             # that only acts at home is of the one country its sentence names
             code = next(iter(named)) if len(named) == 1 else None
-            source = [replace(a, country=code) if code and len(code) == 3 and a.role and
+            source = [replace(a, country=code) if is_state(code) and a.role and
                       (a.role.lower() in DOMESTIC_OFFICES or self.d.sector_of(a.role.lower()) == "JUD") else a
                       for a in source]
         if unplaced(source):
@@ -718,16 +661,16 @@ class EventCoder:
         head, sector = group
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.i >= head.i - 3] + [head]
         text = " ".join(t.text for t in words)
-        return Actor(f"group:{code}:{sector}:{slug(head.lemma_)}", f"{text} ({self.d.country_name(code)})",
+        return Actor(ActorId.group(code, sector, head.lemma_), f"{text} ({self.d.country_name(code)})",
                      "organisation", code, sector, head.text)
 
     @staticmethod
     def _context_country(named: set[str], where: Place | None, other: list[Actor]) -> str | None:
-        if where and where.country and len(where.country) == 3:
+        if where and is_state(where.country):
             return where.country
         candidates = {a.country for a in other if a.country} or named
         code = next(iter(candidates)) if len(candidates) == 1 else None
-        return code if code and len(code) == 3 else None  # a country, not an international body
+        return code if is_state(code) else None  # a country, not an international body
 
     @staticmethod
     def _lemmas(sent: Span) -> set[str]:
@@ -790,7 +733,7 @@ class EventCoder:
             # "lifted a curfew in Montenegro", "a bombing in central Baghdad": where it was done
             return [self.d.state(where.country)]
         own = {a.country for a in source if a.country}
-        if rule.event_type == "SANCTION" and where and where.country and len(where.country) == 3 and where.country not in own:
+        if rule.event_type == "SANCTION" and where and is_state(where.country) and where.country not in own:
             return [self.d.state(where.country)]  # "suspended aid deliveries in Baghdad", "closed its embassy in Kyiv"
         if rule.event_type == "REJECT":
             # "declined to resign despite pressure by the anti-corruption commission": whose pressure
@@ -799,20 +742,20 @@ class EventCoder:
                      if a.country and a.id not in {s.id for s in source}]
             if found:
                 return found[:1]
-        if (rule.event_type in DOMESTIC_TYPES or rule.requires_future) and len(own) == 1 and len(code := next(iter(own))) == 3 \
+        if (rule.event_type in DOMESTIC_TYPES or rule.requires_future) and len(own) == 1 and is_state(code := next(iter(own))) \
                 and named <= own:
             # "Iraq's government is prepared to impose martial law", "the union called off its
             # strike", "warned that police will no longer tolerate rallies": a coercive or
             # conceding act, or a threat of one's own side's act, on no one named, in a sentence
             # about one country, is done to that country (PLOVER's domestic events)
             return [self.d.state(code)]
-        if rule.event_type == "PROTEST" and where and where.country and len(where.country) == 3 \
+        if rule.event_type == "PROTEST" and where and is_state(where.country) \
                 and where.country not in own:
             return [self.d.state(where.country, "GOV")]  # "rioted at a jail in northern Israel"
         if rule.event_type == "PROTEST":
             # A protest with no one named protests against its own country's government.
             return list({self.d.state(a.country, "GOV").id: self.d.state(a.country, "GOV")
-                         for a in source if a.country and len(a.country) == 3}.values())
+                         for a in source if is_state(a.country)}.values())
         if rule.event_type == "CONSULT" and rule.mode == "visit" and where and where.country \
                 and where.visited and where.country not in {a.country for a in source}:
             return [self.d.state(where.country, "GOV")]  # "Xi will visit Moscow": Russia hosts

@@ -8,29 +8,17 @@ and no country.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 import pycountry
 
 from redline.actors.dictionary import ActorDictionary
+from redline.model import Place, is_state
 
 
 # Words after a name that make it a division of the place named ("Kherson region").
 DIVISION_WORDS = {"province", "region", "oblast", "district", "governorate", "state", "county", "city", "area"}
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    country: str | None
-    lat: float | None = None
-    lon: float | None = None
-    visited: bool = False  # the place a visit went to (its government hosts), not only where
-
-
-    def as_record(self) -> dict:
-        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon}
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +73,7 @@ def resolve_place(text: str, dictionary: ActorDictionary) -> Place | None:
         return Place(city[0], city[1], city[2], city[3])
     if capital_country:
         return Place(name, capital_country)
-    if seat is not None and seat.country and len(seat.country) == 3:
+    if seat is not None and is_state(seat.country):
         return Place(name, seat.country)
     words = name.split()
     if len(words) > 1 and words[-1].casefold() in DIVISION_WORDS:

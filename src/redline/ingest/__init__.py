@@ -35,8 +35,9 @@ from redline.errors import InputError, describe
 from redline.ingest.manifest import Manifest, parse_date
 from redline.ingest.readers import RECORD_FORMATS, RawArticle, discover, read_file
 from redline.language import identify
+from redline.model import ArticleRecord, Failure
 from redline.nlp import doc_sentences, doc_terms, load_pipeline, pipeline_key
-from redline.store import ArticleRecord, Failure, Store
+from redline.store import Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
 PIPELINE_VERSION = "4"

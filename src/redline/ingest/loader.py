@@ -13,7 +13,8 @@ from typing import Callable
 import pyarrow as pa
 
 from redline.ingest import IngestReport, id_stored_from_elsewhere, id_used_in_this_run
-from redline.store import ARTICLE_CHILD_TABLES, Store
+from redline.store import Store
+from redline.store.schema import ARTICLE_CHILD_TABLES
 
 # The tables that hold what a run found in its articles (a partition writes each as Parquet).
 PARTITION_TABLES = ("articles", *ARTICLE_CHILD_TABLES, "actors", "failures")

@@ -34,7 +34,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline.config import Settings
 from redline.errors import InputError
-from redline.store import Store, outlet_line_articles, readers_marker, writer_waiting
+from redline.store import Store, outlet_line_articles
+from redline.store.markers import readers_marker, writer_waiting
 from redline.web import data
 
 HERE = Path(__file__).parent
@@ -148,7 +149,7 @@ class Database:
     costs tens of milliseconds, too much per request; holding it for good would lock every
     `redline ingest` out. So the two sides take turns, each leaving a marker file:
 
-    - a writer waiting for the file leaves `FILE.writer` (see `store.connect_for_writing`):
+    - a writer waiting for the file leaves `FILE.writer` (see `store.markers.connect_for_writing`):
       the app admits no new request, closes the connection once the running ones are done,
       and those that arrive meanwhile wait;
     - requests waiting for the file leave `FILE.readers`: `redline ingest` lets go between two

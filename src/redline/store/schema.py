@@ -1,0 +1,236 @@
+"""The database's schema: its migrations, and the names of its tables and columns that the writes use.
+
+Each migration is applied once, in order, inside a transaction (`Store.migrate`); the applied
+versions are recorded in schema_version. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+from redline.model import Failure
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE articles (
+            id               VARCHAR PRIMARY KEY,
+            outlet           VARCHAR,
+            url              VARCHAR,
+            title            VARCHAR,
+            published        DATE,
+            published_source VARCHAR,   -- manifest | page | record | NULL when unknown
+            language         VARCHAR,
+            language_score   DOUBLE,
+            source_path      VARCHAR,
+            source_format    VARCHAR,   -- txt | html | jsonl
+            raw              VARCHAR,   -- the input as read (text or HTML)
+            text             VARCHAR,   -- the clean article text; all offsets point here
+            content_hash     VARCHAR,   -- sha256 of raw
+            metadata_hash    VARCHAR,   -- sha256 of the metadata that was applied
+            n_sentences      INTEGER,
+            nlp_note         VARCHAR,   -- NULL when parsed; why the English stages skipped it
+            ingested_at      TIMESTAMP
+        );
+        CREATE TABLE removed_lines (
+            article_id VARCHAR NOT NULL,
+            seq        INTEGER NOT NULL,  -- order in the input
+            text       VARCHAR NOT NULL,
+            reason     VARCHAR NOT NULL
+        );
+        CREATE TABLE sentences (
+            article_id VARCHAR NOT NULL,
+            seq        INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            text       VARCHAR NOT NULL
+        );
+        -- Short non-sentence lines of each article, per outlet: a line that many articles of
+        -- one outlet share is page furniture (see clean.text).
+        CREATE TABLE outlet_lines (
+            outlet     VARCHAR NOT NULL,
+            line       VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL
+        );
+        CREATE TABLE quotes (
+            id             VARCHAR,
+            article_id     VARCHAR NOT NULL,
+            speaker_name   VARCHAR,
+            speaker_country VARCHAR,
+            speaker_sector VARCHAR,
+            speaker_role   VARCHAR,
+            text           VARCHAR,
+            kind           VARCHAR,   -- direct | partial | indirect
+            cue            VARCHAR,
+            start_char     INTEGER,
+            end_char       INTEGER,
+            sentence       VARCHAR
+        );
+        CREATE TABLE events (
+            id             VARCHAR,
+            article_id     VARCHAR NOT NULL,
+            event_type     VARCHAR,
+            mode           VARCHAR,
+            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            date           DATE,
+            date_precision VARCHAR,
+            date_text      VARCHAR,
+            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
+            negated        BOOLEAN,
+            modality       VARCHAR,
+            attributed_to  STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR),
+            evidence       VARCHAR,
+            trigger        VARCHAR,
+            start_char     INTEGER,
+            end_char       INTEGER,
+            quad_class     VARCHAR,
+            intensity      DOUBLE,
+            confidence     DOUBLE
+        );
+        """,
+    ),
+    (
+        2,
+        """
+        -- Canonical actors (people, organisations, states), one row per actor id, as last seen.
+        CREATE TABLE actors (
+            id      VARCHAR PRIMARY KEY,
+            name    VARCHAR NOT NULL,
+            kind    VARCHAR NOT NULL,  -- person | organisation | state
+            country VARCHAR,
+            sector  VARCHAR,
+            role    VARCHAR
+        );
+        -- Each mention of an actor, with the country, sector and role it had in that article.
+        CREATE TABLE mentions (
+            article_id VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            text       VARCHAR NOT NULL,
+            actor_id   VARCHAR NOT NULL,
+            country    VARCHAR,
+            sector     VARCHAR,
+            role       VARCHAR,
+            method     VARCHAR NOT NULL  -- dictionary | metonym | role | surname | fuzzy | title | ner
+        );
+        ALTER TABLE quotes ADD COLUMN speaker_id VARCHAR;
+        """,
+    ),
+    (
+        3,
+        """
+        -- Where in the evidence sentence the trigger word stands.
+        ALTER TABLE events ADD COLUMN trigger_start INTEGER;
+        ALTER TABLE events ADD COLUMN trigger_end INTEGER;
+        """,
+    ),
+    (
+        4,
+        """
+        -- Content lemmas of each article (from the parse), for story clustering.
+        ALTER TABLE articles ADD COLUMN terms VARCHAR[];
+        -- The stories stage's output, rebuilt as a whole (see redline.stories).
+        CREATE TABLE lineage (
+            article_id   VARCHAR PRIMARY KEY,
+            derived_from VARCHAR NOT NULL,  -- the earliest article of its lineage
+            duplicate_of VARCHAR,           -- set for copies, NULL for rewrites
+            similarity   DOUBLE,
+            relation     VARCHAR NOT NULL   -- copy | rewrite
+        );
+        CREATE TABLE stories (
+            id         VARCHAR PRIMARY KEY,  -- h-... (a happening) or s-... (a running story)
+            level      VARCHAR NOT NULL,     -- happening | story
+            story_id   VARCHAR,              -- for a happening: the running story it belongs to
+            label      VARCHAR,
+            actors     VARCHAR[],
+            terms      VARCHAR[],
+            first_date DATE,
+            last_date  DATE,
+            articles   INTEGER,
+            sources    INTEGER,              -- articles with copies of one lineage counted once
+            outlets    VARCHAR[]
+        );
+        CREATE TABLE article_stories (
+            article_id   VARCHAR PRIMARY KEY,
+            happening_id VARCHAR NOT NULL,
+            story_id     VARCHAR NOT NULL,
+            similarity   DOUBLE
+        );
+        CREATE TABLE happenings (
+            id             VARCHAR PRIMARY KEY,  -- e-...
+            happening_id   VARCHAR,              -- the happening (story level) of its first report
+            story_id       VARCHAR,
+            event_type     VARCHAR,
+            mode           VARCHAR,
+            source         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            target         STRUCT(name VARCHAR, country VARCHAR, sector VARCHAR)[],
+            date           DATE,
+            date_precision VARCHAR,
+            date_text      VARCHAR,
+            location       STRUCT(name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE),
+            modality       VARCHAR,
+            negated        BOOLEAN,
+            disputed       BOOLEAN,
+            quad_class     VARCHAR,
+            intensity      DOUBLE,
+            confidence     DOUBLE,
+            sources        INTEGER,
+            outlets        VARCHAR[],
+            articles       INTEGER,
+            mentions       INTEGER,
+            first_reported DATE,
+            first_article  VARCHAR,
+            evidence       STRUCT(event_id VARCHAR, article_id VARCHAR, outlet VARCHAR, published DATE,
+                                  sentence VARCHAR, negated BOOLEAN, modality VARCHAR, attributed_to VARCHAR)[]
+        );
+        CREATE TABLE happening_events (happening_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL);
+        """,
+    ),
+    (
+        5,
+        # Whole-corpus stages (stories, search index) record the articles they were built from,
+        # so that a run killed between ingest and those stages is completed by the next run.
+        """
+        CREATE TABLE stage_runs (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, finished_at TIMESTAMP);
+        """,
+    ),
+    (
+        6,
+        # An article that a stage failed on, as it was read: the next run skips it while it is
+        # unchanged, and `redline ingest --retry-failed` tries it again from here.
+        """
+        CREATE TABLE failures (
+            article_id    VARCHAR PRIMARY KEY,
+            source_path   VARCHAR,   -- the file, URL or upload it came from
+            line          INTEGER,   -- its line in a .jsonl file
+            stage         VARCHAR NOT NULL,  -- clean | a spaCy component (parser, redline_events ...) | store
+            problem       VARCHAR NOT NULL,
+            source_format VARCHAR,
+            is_html       BOOLEAN,
+            raw           VARCHAR,   -- the input as read
+            meta          VARCHAR,   -- JSON: the metadata that was applied (manifest, record, feed)
+            content_hash  VARCHAR,
+            metadata_hash VARCHAR,
+            failed_at     TIMESTAMP
+        );
+        """,
+    ),
+]
+
+STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
+HAPPENING_COLUMNS = (
+    "id", "happening_id", "story_id", "event_type", "mode", "source", "target", "date", "date_precision",
+    "date_text", "location", "modality", "negated", "disputed", "quad_class", "intensity", "confidence",
+    "sources", "outlets", "articles", "mentions", "first_reported", "first_article", "evidence",
+)
+
+EVENT_COLUMNS = (
+    "id", "article_id", "event_type", "mode", "source", "target", "date", "date_precision", "date_text",
+    "location", "negated", "modality", "attributed_to", "evidence", "trigger", "start_char", "end_char",
+    "trigger_start", "trigger_end", "quad_class", "intensity", "confidence",
+)
+
+# Tables holding rows that belong to one article (deleted with it when it is replaced).
+ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
+
+FAILURE_COLUMNS = tuple(Failure.__dataclass_fields__)
