@@ -105,14 +105,17 @@ def ingest(
             if not Path(file).is_file():
                 err.print(f"error: {file}: {kind} file not found", markup=False)
                 raise typer.Exit(2)
-    if settings.rule_files:
-        from redline.events import load_rules
+    from redline import schemas
 
-        try:
+    try:  # every rule file checked against its schema before anything is read
+        schemas.check_files(events=settings.rule_files, actors=settings.actor_files, furniture=furniture)
+        if settings.rule_files:
+            from redline.events import load_rules
+
             load_rules(settings.rule_files)
-        except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
     try:
         loaded = Manifest.load(manifest) if manifest else None
     except InputError as e:

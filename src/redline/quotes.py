@@ -28,7 +28,7 @@ from redline.actors.component import Mention
 from redline.actors.dictionary import Actor, cached_dictionary, slug
 from redline.coref import Coref
 from redline.nlp import drop_index, sentence_of
-from redline.yamlfiles import shipped
+from redline import schemas
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -73,7 +73,7 @@ class Quote:
 
 @lru_cache(maxsize=1)
 def cue_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = shipped("quotes.yaml")
+    data = schemas.shipped("quotes.yaml", "quotes")
     return frozenset(data["speech"]), frozenset(data["framing"])
 
 
