@@ -635,6 +635,7 @@ def brief_command(
     actor: list[str] = typer.Option([], "--actor", help="Countries (ISO3) the happenings must involve; repeatable."),
     fmt: str = typer.Option("html", "--format", "-f", help="html (one self-contained file) or md."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Watch rules whose alerts and near-misses to include."),
+    self_contained: bool = typer.Option(False, "--self-contained", help="Inline Plotly (4.6 MB) instead of writing plotly.min.js beside it."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -653,15 +654,14 @@ def brief_command(
                 from redline.analysis.watch import evaluate, load_rules
 
                 alerts = evaluate(store, load_rules(rules_file))
-            content = brief.build(store.con, story=story, actors=actor, alerts=alerts)
+            content = brief.build(store.con, story=story, actors=actor, alerts=alerts,
+                                  rules=rules_file.name if rules_file else None)
         except ValueError as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(2)
-    text = brief.render_html(content) if fmt == "html" else brief.render_markdown(content)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    out.print(f"{content['title']}: {len(content['happenings'])} happenings, {len(content['sources'])} sources -> {output}",
-              markup=False)
+    written = brief.write(content, output, fmt, self_contained)
+    out.print(f"{content['title']}: {len(content['happenings'])} happenings, {len(content['sources'])} sources -> "
+              f"{' + '.join(map(str, written))}", markup=False)
 
 
 @app.command("serve")
