@@ -680,15 +680,21 @@ def serve_command(
     import uvicorn
 
     from redline.web import SERVER_PID_ENV, SETTINGS_ENV, create_app
+    from redline.web.startup import announce_when_ready, local_url, port_taken
 
     settings = _settings(config, db)
     if rules:
         settings.watch_rules = str(rules)
     _open(settings).close()  # a missing or foreign file: say so now, not on the first request
+    if problem := port_taken(host, port):
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {host}: anyone who reaches this address can read the database; "
                   "writing needs the api_token", markup=False)
-    out.print(f"Redline on http://{host}:{port}/ (API schema: http://{host}:{port}/openapi.json); Ctrl-C stops it", markup=False)
+    url = local_url(host, port)  # announced once it answers, not while the workers still load
+    announce_when_ready(url + "openapi.json", lambda: out.print(
+        f"Redline on {url} (API schema: {url}openapi.json); Ctrl-C stops it", markup=False))
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers == 1:
         uvicorn.run(create_app(settings.db, settings), host=host, port=port, log_level="warning")
