@@ -226,6 +226,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        7,
+        """
+        -- Where the outlet came from, as published_source: manifest | record | page | NULL when unknown
+        ALTER TABLE articles ADD COLUMN outlet_source VARCHAR;
+        """,
+    ),
 ]
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
@@ -297,6 +304,7 @@ class ArticleRecord:
     title: str | None = None
     published: dt.date | None = None
     published_source: str | None = None
+    outlet_source: str | None = None
     language: str | None = None
     language_score: float | None = None
     nlp_note: str | None = None
@@ -450,12 +458,12 @@ class Store:
             con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
             con.execute("DELETE FROM failures WHERE article_id = ?", [rec.id])  # it failed before, not now
             con.execute(
-                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)""",
+                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)""",
                 [
                     rec.id, rec.outlet, rec.url, rec.title, rec.published, rec.published_source,
                     rec.language, rec.language_score, rec.source_path, rec.source_format,
                     rec.raw, rec.text, rec.content_hash, rec.metadata_hash,
-                    len(rec.sentences), rec.nlp_note, rec.terms,
+                    len(rec.sentences), rec.nlp_note, rec.terms, rec.outlet_source,
                 ],
             )
             self._append(con, "removed_lines", {
