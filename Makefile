@@ -47,7 +47,7 @@ demo: setup
 	$(BIN)/redline export stories --format jsonl -o out/stories.jsonl --db $(DB)
 	@echo
 	@echo "Open: $(DB) (DuckDB), out/articles.jsonl, out/quotes.jsonl, out/events.jsonl, out/happenings.jsonl, out/stories.jsonl,"
-	@echo "      out/dyad-RUS-UKR.csv, out/alerts.jsonl, and the briefing out/brief.html"
+	@echo "      out/dyad-RUS-UKR.csv, out/alerts.jsonl, and the briefing out/brief.html (with out/plotly.min.js)"
 	@echo "Run:  $(BIN)/redline serve --db $(DB) --rules examples/watch.yaml   (then open http://127.0.0.1:8000/)"
 	@echo "Try:  $(BIN)/redline timeline --actor RUS --json --db $(DB)"
 	@echo "Try:  $(BIN)/redline events --all --country CHN --db $(DB)"

@@ -144,11 +144,12 @@ def test_only_firm_well_sourced_happenings_are_alerts(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("rules:\n  - name: x\n    typ: AID\n", "rule 'x': unknown key(s) typ"),
-    ("rules:\n  - name: x\n    type: AID\n    modality: [rumoured]\n", "unknown modality rumoured"),
-    ("rules:\n  - name: x\n    between: [USA]\n", "exactly two"),
+    ("rules:\n  - name: x\n    typ: AID\n", "rules.yaml:3: unknown key 'typ' (did you mean 'type'?)"),
+    ("rules:\n  - name: x\n    type: AID\n    modality: [rumoured]\n", "rules.yaml:4: unknown modality 'rumoured'"),
+    ("rules:\n  - name: x\n    between: [USA]\n", "rules.yaml:3: between: expected a list of 2, got 1"),
     ("rules:\n  - name: everything\n", "matches everything"),
-    ("just text", "expected a list of rules"),
+    ("just text", "rules.yaml:1: expected watch rules (a list of rules, or `rules:` holding one), got 'just text'"),
+    ("[]", "expected a list of rules"),
 ])
 def test_bad_rules_are_one_line_errors(tmp_path, run_cli, example_db, text, message):
     path = tmp_path / "rules.yaml"

@@ -172,7 +172,7 @@ def test_user_rule_file_adds_a_trigger(tmp_path, run_cli):
     text = tmp_path / "a.txt"
     text.write_text("Rain fell on Sunday, forecasters said.\n")
     result = run_cli("ingest", text, "--rules", bad, "--db", tmp_path / "x.duckdb")
-    assert result.exit_code == 2 and "intensity must be within -10..10" in result.output
+    assert result.exit_code == 2 and "bad.yaml:3: intensity: 50 is out of range (a number from -10 to 10)" in result.output
 
 
 def test_a_claim_in_a_noun_clause_is_alleged(nlp):

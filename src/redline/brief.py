@@ -1,9 +1,11 @@
-"""`redline brief`: one self-contained briefing (HTML, or Markdown) on a story or on actors.
+"""`redline brief`: a briefing (HTML, or Markdown) on a story or on actors.
 
-The HTML file needs nothing else to open, offline: Plotly's JavaScript is inlined, the chart
-data sits in JSON blocks (with `<` escaped, so no text can close the script element), and all
-article text goes through Jinja2's autoescaping. Every claim carries a citation [n] to the
-sources list.
+The HTML opens offline: Plotly's JavaScript is written once beside it (`plotly.min.js`, 4.6 MB,
+shared by every briefing in the folder) or, with `self_contained`, inlined in the one file. The
+chart data sits in JSON blocks (with `<` escaped, so no text can close the script element), and
+all article text goes through Jinja2's autoescaping. Every claim carries a citation [n] to the
+sources list. The title says what the briefing covers: the story, or the actors (else the
+countries most involved), and the dates of its happenings.
 
 The summary is extractive: evidence sentences of the happenings in scope that were not
 negated or merely hypothetical, scored by how many independent sources carry them times how
@@ -47,6 +49,50 @@ def scope(con: duckdb.DuckDBPyConnection, story: str | None, actors: list[str]) 
     where = " AND ".join(conditions) or "true"
     happenings = rows(con, f"SELECT * FROM happenings WHERE {where} ORDER BY date NULLS LAST, first_reported, id", params)
     return title, happenings
+
+
+def heading(story_label: str | None, actors: list[str], happenings: list[dict], rules: str | None = None) -> tuple[str, str]:
+    """The title, by what the briefing covers, and a line saying how its happenings were chosen."""
+    names = country_names()
+    if story_label:
+        what, chosen = story_label, "the happenings of one story"
+    elif actors:
+        what = _and([names.get(a.upper(), a.upper()) for a in actors])
+        chosen = "the happenings that involve " + ("both " if len(actors) == 2 else "") + what
+    else:
+        counts = Counter(a["country"] for h in happenings for a in {a["country"]: a for a in h["source"] + h["target"]
+                                                                   if a["country"]}.values())
+        top = [names.get(code, code) for code, _ in counts.most_common(3)]
+        more = len(counts) - len(top)
+        what = _and(top + ([f"{more} other{'s' if more > 1 else ''}"] if more else [])) or "Nothing stored yet"
+        chosen = "every happening stored"
+    days = sorted(h["date"] for h in happenings if h["date"])
+    if days:
+        span = _day(days[0]) if days[0] == days[-1] else f"{_day(days[0])} to {_day(days[-1])}"
+        what = f"{what}, {span}"
+    if rules:
+        chosen += f", with the alerts of the watch rules in {rules}"
+    return what, chosen
+
+
+def _and(items: list[str]) -> str:
+    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def country_names() -> dict[str, str]:
+    """ISO3 -> the name news uses: the first name in data/countries.yaml, else pycountry's."""
+    import pycountry
+
+    from redline.yamlfiles import shipped
+
+    names = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    names.update({code: entry["names"][0] for code, entry in (shipped("countries.yaml").get("countries") or {}).items()
+                  if entry and entry.get("names")})
+    return names
 
 
 def summary_sentences(happenings: list[dict], n: int = 5) -> list[dict]:
@@ -100,9 +146,10 @@ def relations_figure(happenings: list[dict]) -> dict:
 
 
 def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list[str] = (),
-          alerts: list[dict] | None = None) -> dict:
+          alerts: list[dict] | None = None, rules: str | None = None) -> dict:
     """Everything a briefing shows, as data (rendered by `render_html` or `render_markdown`)."""
-    title, happenings = scope(con, story, list(actors))
+    label, happenings = scope(con, story, list(actors))
+    title, chosen = heading(label if story else None, list(actors), happenings, rules)
     article_ids = sorted({e["article_id"] for h in happenings for e in h["evidence"]})
     if story:
         article_ids = sorted(set(article_ids) | {r["article_id"] for r in rows(
@@ -121,7 +168,7 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
     differing = terms(con, story)
     differing = differing[differing["differs"] & differing["happening_id"].isin(in_scope)] if not differing.empty else differing
     return {
-        "title": title, "generated": dt.date.today(), "happenings": happenings,
+        "title": title, "chosen": chosen, "generated": dt.date.today(), "happenings": happenings,
         "summary": summary_sentences(happenings), "cite": cite, "sources": sources,
         "speakers": [(name, qs[:2]) for name, qs in speakers],
         "coverage": coverage_summary(con, story).to_dict("records") if story else [],
@@ -137,23 +184,48 @@ def _script_json(value) -> str:
     return json.dumps(jsonable(value)).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(brief: dict) -> str:
+PLOTLY_JS = "plotly.min.js"  # written beside the briefing
+
+
+def plotly_bundle() -> Path:
     import plotly
 
+    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+
+
+def render_html(brief: dict, self_contained: bool = False) -> str:
+    """The briefing page; it loads `plotly.min.js` from its own folder unless `self_contained`."""
     env = Environment(loader=FileSystemLoader(HERE / "web" / "templates"), autoescape=select_autoescape(["html"]))
     env.filters["actors"] = actors_text
     env.filters["web_url"] = web_url
-    plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
-    # Plotly's own code never holds "</script"; checked, because it is inlined as is.
-    assert "</script" not in plotly_js.lower()
+    plotly_js = None
+    if self_contained:
+        plotly_js = plotly_bundle().read_text(encoding="utf-8")
+        # Plotly's own code never holds "</script"; checked, because it is inlined as is.
+        assert "</script" not in plotly_js.lower()
     charts = {name: _script_json(fig) for name, fig in brief["charts"].items()}
-    return env.get_template("brief.html").render(b=brief, charts=charts, plotly_js=plotly_js)
+    return env.get_template("brief.html").render(b=brief, charts=charts, plotly_js=plotly_js, plotly_src=PLOTLY_JS)
+
+
+def write(brief: dict, output: Path, fmt: str = "html", self_contained: bool = False) -> list[Path]:
+    """Write the briefing to `output` (and, for HTML, Plotly's bundle beside it once); the files written."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    text = render_html(brief, self_contained) if fmt == "html" else render_markdown(brief)
+    output.write_text(text, encoding="utf-8")
+    written = [output]
+    if fmt == "html" and not self_contained:
+        bundle, beside = plotly_bundle(), output.parent / PLOTLY_JS
+        if not beside.is_file() or beside.read_bytes() != bundle.read_bytes():
+            beside.write_bytes(bundle.read_bytes())
+            written.append(beside)
+    return written
 
 
 def render_markdown(brief: dict) -> str:
     esc = lambda text: html.escape(str(text or ""), quote=False).replace("|", "\\|")  # noqa: E731
     cite = brief["cite"]
-    out = [f"# {esc(brief['title'])}", "", f"Briefing generated {brief['generated']} by Redline.", "", "## Summary", ""]
+    out = [f"# {esc(brief['title'])}", "", f"Briefing generated {brief['generated']} by Redline from {esc(brief['chosen'])}.",
+           "", "## Summary", ""]
     out += [f"- {esc(s['sentence'])} [{cite.get(s['article_id'], '?')}]" for s in brief["summary"]] or ["- Nothing firm to report."]
     out += ["", "## Timeline", "", "| date | what | who | sources | evidence |", "| --- | --- | --- | --- | --- |"]
     for h in brief["happenings"]:

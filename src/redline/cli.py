@@ -105,14 +105,17 @@ def ingest(
             if not Path(file).is_file():
                 err.print(f"error: {file}: {kind} file not found", markup=False)
                 raise typer.Exit(2)
-    if settings.rule_files:
-        from redline.events import load_rules
+    from redline import schemas
 
-        try:
+    try:  # every rule file checked against its schema before anything is read
+        schemas.check_files(events=settings.rule_files, actors=settings.actor_files, furniture=furniture)
+        if settings.rule_files:
+            from redline.events import load_rules
+
             load_rules(settings.rule_files)
-        except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2)
     try:
         loaded = Manifest.load(manifest) if manifest else None
     except InputError as e:
@@ -632,6 +635,7 @@ def brief_command(
     actor: list[str] = typer.Option([], "--actor", help="Countries (ISO3) the happenings must involve; repeatable."),
     fmt: str = typer.Option("html", "--format", "-f", help="html (one self-contained file) or md."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Watch rules whose alerts and near-misses to include."),
+    self_contained: bool = typer.Option(False, "--self-contained", help="Inline Plotly (4.6 MB) instead of writing plotly.min.js beside it."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -650,15 +654,14 @@ def brief_command(
                 from redline.analysis.watch import evaluate, load_rules
 
                 alerts = evaluate(store, load_rules(rules_file))
-            content = brief.build(store.con, story=story, actors=actor, alerts=alerts)
+            content = brief.build(store.con, story=story, actors=actor, alerts=alerts,
+                                  rules=rules_file.name if rules_file else None)
         except ValueError as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(2)
-    text = brief.render_html(content) if fmt == "html" else brief.render_markdown(content)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    out.print(f"{content['title']}: {len(content['happenings'])} happenings, {len(content['sources'])} sources -> {output}",
-              markup=False)
+    written = brief.write(content, output, fmt, self_contained)
+    out.print(f"{content['title']}: {len(content['happenings'])} happenings, {len(content['sources'])} sources -> "
+              f"{' + '.join(map(str, written))}", markup=False)
 
 
 @app.command("serve")
@@ -677,15 +680,21 @@ def serve_command(
     import uvicorn
 
     from redline.web import SERVER_PID_ENV, SETTINGS_ENV, create_app
+    from redline.web.startup import announce_when_ready, local_url, port_taken
 
     settings = _settings(config, db)
     if rules:
         settings.watch_rules = str(rules)
     _open(settings).close()  # a missing or foreign file: say so now, not on the first request
+    if problem := port_taken(host, port):
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {host}: anyone who reaches this address can read the database; "
                   "writing needs the api_token", markup=False)
-    out.print(f"Redline on http://{host}:{port}/ (API schema: http://{host}:{port}/openapi.json); Ctrl-C stops it", markup=False)
+    url = local_url(host, port)  # announced once it answers, not while the workers still load
+    announce_when_ready(url + "openapi.json", lambda: out.print(
+        f"Redline on {url} (API schema: {url}openapi.json); Ctrl-C stops it", markup=False))
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers == 1:
         uvicorn.run(create_app(settings.db, settings), host=host, port=port, log_level="warning")

@@ -15,8 +15,8 @@ FORMATS = ("jsonl", "csv", "parquet")
 # One SELECT per dataset; its column names are the exported field names.
 DATASETS: dict[str, str] = {
     "articles": """
-        SELECT a.id, a.outlet, a.url, a.title, strftime(a.published, '%Y-%m-%d') AS published,
-               a.language, a.text,
+        SELECT a.id, a.outlet, a.outlet_source, a.url, a.title, strftime(a.published, '%Y-%m-%d') AS published,
+               a.published_source, a.language, a.text,
                coalesce((SELECT list(r.text ORDER BY r.seq) FROM removed_lines r WHERE r.article_id = a.id),
                         []::VARCHAR[]) AS removed,
                a.source_path, a.source_format, a.content_hash, a.n_sentences, a.nlp_note,

@@ -251,6 +251,7 @@ class ArticleRecord:
     title: str | None = None
     published: dt.date | None = None
     published_source: str | None = None
+    outlet_source: str | None = None
     language: str | None = None
     language_score: float | None = None
     nlp_note: str | None = None

@@ -25,9 +25,9 @@ from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import cached_dictionary
 from redline.coref import Coref
+from redline import schemas
 from redline.model import Actor, ActorId, Mention, Quote
 from redline.reading import drop_index, sentence_of
-from redline.yamlfiles import shipped
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -51,7 +51,7 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 @lru_cache(maxsize=1)
 def cue_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = shipped("quotes.yaml")
+    data = schemas.shipped("quotes.yaml", "quotes")
     return frozenset(data["speech"]), frozenset(data["framing"])
 
 

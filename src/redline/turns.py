@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from redline.yamlfiles import shipped
+from redline import schemas
 
 # A label: capitals, periods, hyphens, apostrophes and spaces, then a colon, at a paragraph's start
 # ("[^\S\n]": any space but a line break, no-break spaces included, as transcripts use them.)
@@ -28,7 +28,7 @@ class Turn:
 
 @lru_cache(maxsize=1)
 def label_words() -> tuple[frozenset[str], frozenset[str], int, frozenset[str]]:
-    data = shipped("transcripts.yaml")
+    data = schemas.shipped("transcripts.yaml", "transcripts")
     return (frozenset(data["honorifics"]), frozenset(data["unnamed"]), int(data["min_turns"]),
             frozenset(data["not_speakers"]))
 

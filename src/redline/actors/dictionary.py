@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Iterable
 
 import pycountry
-import yaml
 
+from redline import schemas
 from redline.model import Actor, ActorId
-from redline.yamlfiles import read_yaml, shipped
 
 
 @dataclass(frozen=True)
@@ -240,15 +239,9 @@ def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
     d = ActorDictionary()
     add_country_facts(d)
     for name in ("countries.yaml", "organisations.yaml", "people.yaml", "leaders.yaml", "roles.yaml"):
-        d.add_file(shipped(name))
-    for path in extra:
-        try:
-            data = read_yaml(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise ValueError(f"{path}: cannot read actor file ({' '.join(str(err).split())})") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: an actor file is a mapping with people/organisations/countries")
-        d.add_file(data)
+        d.add_file(schemas.shipped(name, "actors"))
+    for path in extra:  # checked against redline.schemas.files.ACTORS: RuleFileError (a ValueError)
+        d.add_file(schemas.read(path, "actors") or {})
     add_apostrophe_variants(d)
     return d
 

@@ -42,8 +42,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from redline import schemas
 from redline.analysis.dyads import dyad_rows_sql
 from redline.analysis.frames import MODALITIES, connection, parse_actor, relation, side_has
 
@@ -83,10 +82,7 @@ class Rule:
 def load_rules(path: str | Path) -> list[Rule]:
     """Read and check a rules file; every problem is one line naming the file and the rule."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise ValueError(f"{path}: cannot read rules ({' '.join(str(err).split())})") from None
+    data = schemas.read(path, "watch")  # keys, types and choices: redline.schemas.files.WATCH
     items = data.get("rules") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise ValueError(f"{path}: expected a list of rules (or `rules:` holding one)")

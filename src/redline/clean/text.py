@@ -20,12 +20,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from redline import schemas
 from redline.model import RemovedLine
-from redline.yamlfiles import read_yaml
 
 # A sentence ends in . ! ? … (or : before a quote), maybe followed by closing quotes/brackets.
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -55,11 +54,10 @@ class FurnitureRules:
 
 def load_furniture_rules(extra: Iterable[str | Path] = ()) -> FurnitureRules:
     """The shipped furniture patterns, plus any user files of the same shape."""
-    sources = [resources.files("redline.data").joinpath("furniture.yaml").read_text(encoding="utf-8")]
-    sources += [Path(p).read_text(encoding="utf-8") for p in extra]
+    # checked against redline.schemas.files.FURNITURE: RuleFileError (a ValueError)
+    files = [schemas.shipped("furniture.yaml", "furniture")] + [schemas.read(p, "furniture") or {} for p in extra]
     patterns: list[tuple[str, re.Pattern]] = []
-    for source in sources:
-        data = read_yaml(source) or {}
+    for data in files:
         for reason, regexes in (data.get("reasons") or {}).items():
             for regex in regexes:
                 patterns.append((reason, re.compile(regex, re.IGNORECASE)))

@@ -7,9 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
-from redline.yamlfiles import read_yaml, shipped
+from redline import schemas
 
 QUADS = {"verbal-cooperation", "material-cooperation", "verbal-conflict", "material-conflict"}
 
@@ -112,13 +110,9 @@ def _rule(event_type: str, entry, nominal: bool, source: str) -> Rule:
 
 def load_rules(extra: Iterable[str | Path] = ()) -> EventRules:
     rules = EventRules()
-    rules.add(shipped("events.yaml"), "events.yaml")
-    for path in extra:
-        try:
-            data = read_yaml(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise ValueError(f"{path}: cannot read event rules ({' '.join(str(err).split())})") from None
-        rules.add(data, str(path))
+    rules.add(schemas.shipped("events.yaml", "events"), "events.yaml")
+    for path in extra:  # checked against redline.schemas.events: RuleFileError (a ValueError)
+        rules.add(schemas.read(path, "events") or {}, str(path))
     return rules
 
 

@@ -40,7 +40,7 @@ from redline.nlp import doc_sentences, doc_terms, load_pipeline, pipeline_key
 from redline.store import Store
 
 # Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 NLP_BATCH = 16
 
 
@@ -215,9 +215,11 @@ class Ingestor:
                 raise InputError(raw.path, str(err), line=raw.line) from None
         # (An article tried again carries the source its date had the first time.)
         meta.setdefault("published_source", "record" if "published" in meta else None)
+        meta.setdefault("outlet_source", "record" if meta.get("outlet") else None)
         meta.update(row)
-        if "published" in row:
-            meta["published_source"] = "manifest"
+        for key in ("published", "outlet"):
+            if row.get(key):
+                meta[f"{key}_source"] = "manifest"
         return meta
 
     # -- outlet furniture ----------------------------------------------------------------------
@@ -331,6 +333,9 @@ class Ingestor:
             clean, title = page.clean, page.title
             page_date = page.date
             meta.setdefault("url", page.url)
+            if not outlet and page.sitename:  # og:site_name, the publisher in JSON-LD or meta tags
+                meta["outlet"], meta["outlet_source"] = page.sitename, "page"
+                outlet = page.sitename
         else:
             clean = clean_text(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
             title = clean.title
@@ -358,6 +363,7 @@ class Ingestor:
             title=meta.get("title") or title,
             published=published,
             published_source=published_source,
+            outlet_source=meta.get("outlet_source") if outlet else None,
             language=language,
             language_score=score,
             removed=clean.removed,

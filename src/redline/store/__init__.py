@@ -127,12 +127,12 @@ class Store:
             con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
             con.execute("DELETE FROM failures WHERE article_id = ?", [rec.id])  # it failed before, not now
             con.execute(
-                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)""",
+                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)""",
                 [
                     rec.id, rec.outlet, rec.url, rec.title, rec.published, rec.published_source,
                     rec.language, rec.language_score, rec.source_path, rec.source_format,
                     rec.raw, rec.text, rec.content_hash, rec.metadata_hash,
-                    len(rec.sentences), rec.nlp_note, rec.terms,
+                    len(rec.sentences), rec.nlp_note, rec.terms, rec.outlet_source,
                 ],
             )
             self._append(con, "removed_lines", {

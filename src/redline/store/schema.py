@@ -215,6 +215,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        7,
+        """
+        -- Where the outlet came from, as published_source: manifest | record | page | NULL when unknown
+        ALTER TABLE articles ADD COLUMN outlet_source VARCHAR;
+        """,
+    ),
 ]
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")

@@ -262,6 +262,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     templates.env.globals["can_write"] = bool(settings.api_token)
     templates.env.filters["web_url"] = data.web_url
     templates.env.filters["actors"] = data.actors_text
+    templates.env.filters["headline"] = data.headline
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -38,7 +38,8 @@ def overview(con) -> dict:
 
 def articles(con, limit: int, offset: int, outlet: str | None = None) -> dict:
     where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
-    return page(con, f"""SELECT id, title, outlet, published, language, n_sentences, url FROM articles {where}
+    return page(con, f"""SELECT id, title, outlet, published, language, n_sentences, url, left(text, {OPENING}) AS opening
+                         FROM articles {where}
                          ORDER BY published DESC NULLS LAST, id""", params, limit, offset)
 
 
@@ -103,7 +104,8 @@ def story(con, story_id: str) -> dict | None:
                                                modality, negated, disputed, sources, outlets, first_reported, evidence
                                         FROM happenings WHERE {column} = ? AND NOT negated
                                         ORDER BY date NULLS LAST, first_reported, id""", [story_id])
-    record["articles"] = rows(con, f"""SELECT a.id, a.title, a.outlet, a.published, s.happening_id FROM article_stories s
+    record["articles"] = rows(con, f"""SELECT a.id, a.title, left(a.text, {OPENING}) AS opening, a.outlet, a.published,
+                                              s.happening_id FROM article_stories s
                                        JOIN articles a ON a.id = s.article_id WHERE s.{column} = ?
                                        ORDER BY a.published, a.id""", [story_id])
     record["parts"] = rows(con, "SELECT id, label, first_date, articles FROM stories WHERE story_id = ? ORDER BY first_date, id",
@@ -154,6 +156,22 @@ def dyad(con, a: str, b: str, by: str = "week", unit: str = "happening") -> dict
 
 QUAD_COLOURS = {"verbal-cooperation": "#54a24b", "material-cooperation": "#2f7d32",
                 "verbal-conflict": "#f58518", "material-conflict": "#e45756"}
+
+
+OPENING = 300  # characters of an article's text read for its headline when it has no title
+HEADLINE_WORDS = 12
+
+
+def headline(article: dict) -> str:
+    """An article's title; without one, the first words of its text ("Russia said on Monday…");
+    the id only when there is no text either (never a 64-character hash for a title)."""
+    title = " ".join(str(article.get("title") or "").split())
+    if title:
+        return title
+    words = str(article.get("opening") or article.get("text") or "")[:OPENING].split()
+    if not words:
+        return str(article.get("id") or "untitled")
+    return " ".join(words[:HEADLINE_WORDS]) + ("…" if len(words) > HEADLINE_WORDS else "")
 
 
 def actors_text(actors: list[dict] | None) -> str:
