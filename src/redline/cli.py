@@ -1,74 +1,120 @@
-"""The `redline` command: a thin layer over the modules, one command per task."""
+"""The `redline` command: parse the arguments, call `redline.app.Redline`, render the answer.
+
+A user's mistake (`redline.errors.UserError`: an unknown country, a file that is not what the
+option takes, ...) is rendered once, by `Commands`: one line `error: ...`, exit code 2.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
+from redline.app import Redline
 from redline.config import Settings
-from redline.errors import InputError, describe
+from redline.errors import BadFile, InputError, UserError, describe
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
-from redline.store import FAILURES_SQL, Store
 
 SUMMARY_FAILURES = 20  # failed articles `redline summary` lists one by one
 
+out = Console(highlight=False, soft_wrap=True)  # long lines (paths, errors) stay whole
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_db_in_use: list[str] = []  # the database file of this command, for the message of a damaged one
+
+
+class Commands(TyperGroup):
+    """Every command, with a user's mistake and a database file that cannot be read each
+    rendered in one line, exit code 2 (NotFound: 1). DuckDB opens a truncated or damaged file
+    and fails only when a command reads the part that is missing, anywhere in any command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            err.print(f"error: {e}", markup=False)
+            raise typer.Exit(e.exit_code) from None
+        except duckdb.Error as e:
+            damaged = isinstance(e, duckdb.IOException) or "corrupt" in str(e).lower()
+            err.print(f"error: {_db_in_use[0] if _db_in_use else 'database'}: "
+                      + ("the database file is damaged or truncated: " if damaged else "database error: ")
+                      + " ".join(str(e).split()), markup=False)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=Commands,
     help="Redline: who did what to whom, from news text, with the evidence sentence for each.",
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=True)  # long lines (paths, errors) stay whole
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="Database file (default: `db` in redline.yaml, else ./redline.duckdb).")
 ConfigOption = typer.Option(None, "--config", help="Settings file (default: ./redline.yaml when present).")
-
-
-_db_in_use: list[str] = []  # the database file of this command, for `main`'s message
-
-
-def _settings(config: Optional[Path], db: Optional[Path]) -> Settings:
-    try:
-        settings = Settings.load(config)
-    except (OSError, ValueError) as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
-    if db:
-        settings.db = str(db)
-    _db_in_use[:] = [settings.db]
-    return settings
+JsonOption = typer.Option(False, "--json", help="Print the records as JSON.")
+CsvOption = typer.Option(False, "--csv", help="Print the records as CSV (lists and records in a cell as JSON).")
 
 
 def main() -> None:
-    """The `redline` command: `app`, with a database file that cannot be read reported in one line.
+    app(prog_name="redline")
 
-    DuckDB opens a truncated or damaged file and fails only when a command reads the part that
-    is missing, anywhere in any command."""
+
+def _redline(config: Optional[Path], db: Optional[Path]) -> Redline:
     try:
-        app(prog_name="redline")
-    except duckdb.Error as e:
-        damaged = isinstance(e, duckdb.IOException) or "corrupt" in str(e).lower()
-        err.print(f"error: {_db_in_use[0] if _db_in_use else 'database'}: "
-                  + ("the database file is damaged or truncated: " if damaged else "database error: ")
-                  + " ".join(str(e).split()), markup=False)
-        raise SystemExit(2)
+        settings = Settings.load(config)
+    except (OSError, ValueError) as e:
+        raise BadFile(str(e)) from None
+    if db:
+        settings.db = str(db)
+    _db_in_use[:] = [settings.db]
+    return Redline(settings)
 
 
-def _open(settings: Settings, read_only: bool = True) -> Store:
-    try:
-        return Store(settings.db, read_only=read_only)
-    except Exception as e:  # a missing, locked or foreign file: say which and why, in one line
-        err.print(f"error: {' '.join(str(e).split())}", markup=False)
-        raise typer.Exit(2)
+def _emit(found: dict, json_out: bool, csv_out: bool, text: Callable[[list[dict]], None]) -> None:
+    """A page of records: as JSON, CSV or `text`; then, on stderr, "showing 50 of 82" when cut."""
+    items = found["items"]
+    if json_out:
+        out.print(json.dumps(items, ensure_ascii=False, default=str, indent=1), markup=False)
+    elif csv_out:
+        out.print(_csv(items), markup=False, end="")
+    else:
+        text(items)
+    if found["total"] > found["offset"] + len(items):
+        err.print(f"showing {len(items)} of {found['total']} (use --limit)")
+
+
+def _csv(items: list[dict]) -> str:
+    cell = lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, default=str) \
+        if isinstance(v, (list, dict)) else str(v)  # noqa: E731
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = list(dict.fromkeys(k for item in items for k in item))
+    writer.writerow(columns)
+    writer.writerows([cell(item.get(c)) for c in columns] for item in items)
+    return buffer.getvalue()
+
+
+def _print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]], last_max: int = 60) -> None:
+    """Plain aligned columns: whole ids and dates in a pipe or a narrow terminal alike."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
+    for row in [header] + rows:
+        last = row[-1] if len(row[-1]) <= last_max else row[-1][: last_max - 1] + "…"
+        out.print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + last, markup=False)
+
+
+def _actors_text(actors: list[dict] | None) -> str:
+    return ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in actors or []) or "-"
 
 
 @app.command()
@@ -93,46 +139,17 @@ def ingest(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Read articles, strip page furniture, parse, and store them (re-running is safe)."""
-    from redline.ingest import Ingestor
-    from redline.ingest.feeds import Fetcher, feed_articles, parse_every
-    from redline.ingest.manifest import Manifest
+    from redline.ingest.feeds import parse_every
 
-    settings = _settings(config, db)
-    settings.actor_files = tuple(settings.actor_files) + tuple(str(p) for p in actors)
-    settings.rule_files = tuple(settings.rule_files) + tuple(str(p) for p in rules)
-    for kind, files in (("actor", settings.actor_files), ("event rule", settings.rule_files)):
-        for file in files:
-            if not Path(file).is_file():
-                err.print(f"error: {file}: {kind} file not found", markup=False)
-                raise typer.Exit(2)
-    if settings.rule_files:
-        from redline.events import load_rules
-
-        try:
-            load_rules(settings.rule_files)
-        except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
-    try:
-        loaded = Manifest.load(manifest) if manifest else None
-    except InputError as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
-    if engine not in ("local", "dask"):
-        err.print(f"error: --engine {engine}: expected local or dask", markup=False)
-        raise typer.Exit(2)
-    if (paths and feed) or not (paths or feed or retry_failed) or (feed and engine == "dask") or (every and not feed):
-        err.print("error: give files or folders, or --feed (with --every to keep polling; the local engine), "
-                  "or --retry-failed alone", markup=False)
-        raise typer.Exit(2)
+    rl = _redline(config, db).add_files(actors, rules)
+    loaded = rl.manifest(manifest)
+    rl.check_ingest(paths, feed, retry_failed, engine, every)
     try:
         interval = parse_every(every) if every else None
     except ValueError as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
+        raise UserError(str(e)) from None
 
     def run_once():
-        store = _open(settings, read_only=False)
         progress = Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
             TextColumn("{task.fields[stored]} stored"), TimeElapsedColumn(),
@@ -152,62 +169,35 @@ def ingest(
             elif event == "error":
                 err.print(f"error: {detail}", markup=False)  # with --quiet too: "errors only"
 
-        processes = workers or os.cpu_count() or 1
-        with store, progress:
-            if engine == "dask" and paths:
-                from redline.ingest.distributed import DaskIngest
-
-                ingestor = DaskIngest(store, settings, loaded, furniture=furniture, scheduler=scheduler,
-                                      workers=processes, parquet=parquet, load=load, force=force,
-                                      on_progress=on_progress, retry_failed=retry_failed)
-            else:
-                ingestor = Ingestor(store, settings, loaded, furniture=furniture, force=force, on_progress=on_progress,
-                                    workers=processes, retry_failed=retry_failed)
+        with progress:
             try:
-                if feed:
-                    fetcher = Fetcher(settings)
-                    try:
-                        report = ingestor.run_articles(feed_articles(feed, fetcher, store, force, retry_failed))
-                    finally:
-                        fetcher.close()
-                elif paths:
-                    report = ingestor.run(paths)
-                else:
-                    report = ingestor.retry_failed_articles()
+                report = rl.ingest(paths, feed, retry_failed, loaded, furniture, force, engine, workers, scheduler,
+                                   parquet, load, on_progress)
             except KeyboardInterrupt:
                 err.print("interrupted: what was stored is complete; run the same command again to finish.")
                 raise typer.Exit(130)
-            finally:
-                ingestor.close()
-        if stories and (report.stored or _stories_stale(settings)):
-            _rebuild_stories(settings, quiet)
+        if stories:
+            _rebuild_stories(rl, quiet, if_stale=True)
         if not quiet:
             for note in report.notes:
                 out.print(f"note: {note}", markup=False)
             skipped = f"{len(report.failed_before)} failed before (skipped), " if report.failed_before else ""
-            out.print(
-                f"{len(report.stored)} stored, {len(report.unchanged)} already stored, {skipped}"
-                f"{len(report.errors)} error(s) -> {settings.db}"
-            )
+            out.print(f"{len(report.stored)} stored, {len(report.unchanged)} already stored, {skipped}"
+                      f"{len(report.errors)} error(s) -> {rl.settings.db}")
         return report
-
-    def poll() -> None:
-        """One poll of --every: whatever fails in it (a feed, the network, the database busy for
-        too long) is one line, and the next poll tries again."""
-        try:
-            run_once()
-        except typer.Exit as e:
-            if e.exit_code == 130:
-                raise
-        except Exception as e:  # noqa: BLE001 - the poller outlives any one poll
-            err.print(f"error: this poll failed ({describe(e)}); polling again in {every}", markup=False)
 
     if interval is None:
         if run_once().failed:
             raise typer.Exit(1)
         return
     while True:
-        poll()
+        try:  # whatever fails in one poll (a feed, the network, the database busy) is one line
+            run_once()
+        except typer.Exit as e:
+            if e.exit_code == 130:
+                raise
+        except Exception as e:  # noqa: BLE001 - the poller outlives any one poll
+            err.print(f"error: this poll failed ({describe(e)}); polling again in {every}", markup=False)
         try:
             if not quiet:
                 err.print(f"next poll in {every} (Ctrl-C stops)")
@@ -216,64 +206,37 @@ def ingest(
             raise typer.Exit(0)
 
 
-def _stories_stale(settings: Settings) -> bool:
-    """A run stopped between storing articles and the stories stage left them out of date."""
-    with Store(settings.db) as store:
-        return store.stage_stale("stories")
-
-
-def _rebuild_stories(settings: Settings, quiet: bool) -> None:
-    """Run the stories stage (and with it the search index) over the whole database, with a progress bar."""
-    from redline.stories import rebuild
-
-    with _open(settings, read_only=False) as store:
-        total = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        progress = Progress(TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-                            TimeElapsedColumn(), console=err, disable=quiet)
-        task = progress.add_task("stories", total=total)
-        with progress:
-            try:
-                result = rebuild(store, on_progress=lambda stage: progress.advance(task) if stage == "article" else None)
-            except KeyboardInterrupt:
-                err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
-                raise typer.Exit(130)
-    if not quiet:
+def _rebuild_stories(rl: Redline, quiet: bool, if_stale: bool) -> None:
+    """The stories stage (and with it the search index) over the whole database, with a progress bar."""
+    progress = Progress(TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+                        TimeElapsedColumn(), console=err, disable=quiet)
+    task = progress.add_task("stories", total=None)
+    with progress:
+        try:
+            result = rl.rebuild_stories(if_stale, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except KeyboardInterrupt:
+            err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
+            raise typer.Exit(130)
+    if result and not quiet:
         levels = Counter(s["level"] for s in result.stories)
         out.print(f"stories: {len(result.lineage)} copies or rewrites, {levels['happening']} happenings in "
                   f"{levels['story']} running stories, {len(result.happenings)} merged events")
-
-
-def _print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]], last_max: int = 60) -> None:
-    """Plain aligned columns: whole ids and dates in a pipe or a narrow terminal alike."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
-    for row in [header] + rows:
-        last = row[-1] if len(row[-1]) <= last_max else row[-1][: last_max - 1] + "…"
-        out.print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + last, markup=False)
 
 
 @app.command()
 def articles(
     outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
     limit: int = typer.Option(100, help="At most this many rows."),
+    json_out: bool = JsonOption,
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """List stored articles."""
-    with _open(_settings(config, db)) as store:
-        where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
-        rows = store.query(
-            f"""SELECT a.id, a.published, a.outlet, a.language, a.n_sentences,
-                       (SELECT count(*) FROM removed_lines r WHERE r.article_id = a.id) AS removed, a.title
-                FROM articles a {where} ORDER BY a.published NULLS LAST, a.id LIMIT ?""",
-            params + [limit],
-        )
-    header = ("id", "published", "outlet", "lang", "sentences", "removed", "title")
-    cells = [
-        (r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "",
-         str(r["n_sentences"]), str(r["removed"]), r["title"] or "")
-        for r in rows
-    ]
-    _print_columns(header, cells)
+    _emit(_redline(config, db).articles(limit=limit, outlet=outlet), json_out, csv_out, lambda rows: _print_columns(
+        ("id", "published", "outlet", "lang", "sentences", "removed", "title"),
+        [(r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "", str(r["n_sentences"]),
+          str(r["removed"]), r["title"] or "") for r in rows]))
 
 
 @app.command()
@@ -281,19 +244,14 @@ def show(
     article_id: str = typer.Argument(..., metavar="ID"),
     removed: bool = typer.Option(False, "--removed", help="Also list the lines removed as furniture, with reasons."),
     sentences: bool = typer.Option(False, "--sentences", help="Print the sentences with their offsets instead of the text."),
-    actors: bool = typer.Option(False, "--actors", help="Mark each actor mention in the text: [text = actor, COUNTRY SECTOR]."),
+    actors: bool = typer.Option(False, "--actors", help="Mark each actor mention in the text with what it resolved to: "
+                                                        "the actor's name when it differs, its country and sector."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """One article: metadata, clean text, and what was removed."""
-    with _open(_settings(config, db)) as store:
-        article = store.article(article_id)
-        if article is None:
-            err.print(f"error: no article with id {article_id!r} in {store.path}", markup=False)
-            raise typer.Exit(1)
-        lines = store.removed_lines(article_id)
-        sents = store.sentences(article_id) if sentences else []
-        mentions = store.mentions(article_id) if actors else []
+    article = _redline(config, db).article(article_id, source_path=True)
+    lines = article["removed"]
     for key in ("id", "title", "outlet", "published", "url", "language", "source_path"):
         if article[key] is not None:
             out.print(f"{key + ':':13}{article[key]}", markup=False)
@@ -302,10 +260,10 @@ def show(
     out.print(f"{'sentences:':13}{article['n_sentences']}   removed lines: {len(lines)}")
     out.print()
     if sentences:
-        for s in sents:
-            out.print(f"[{s['start_char']}:{s['end_char']}] {s['text']}", markup=False)
+        for s in article["sentences"]:
+            out.print(f"[{s['start']}:{s['end']}] {s['text']}", markup=False)
     elif actors:
-        out.print(marked_up(article["text"], mentions), markup=False)
+        out.print(marked_up(article["text"], article["mentions"]), markup=False)
     else:
         out.print(article["text"], markup=False)
     if removed:
@@ -319,12 +277,12 @@ def marked_up(text: str, mentions: list[dict]) -> str:
     """The text with each mention followed by what it resolved to: [Kirby = John Kirby, USA GOV]."""
     parts, at = [], 0
     for m in mentions:
-        if m["start_char"] < at:
+        if m["start"] < at:
             continue
         label = " ".join(x for x in (m["country"], m["sector"]) if x)
         same = m["text"] == m["name"]
-        parts += [text[at:m["start_char"]], f"[{m['text']}" + ("" if same else f" = {m['name']}") + (f", {label}" if label else "") + "]"]
-        at = m["end_char"]
+        parts += [text[at:m["start"]], f"[{m['text']}" + ("" if same else f" = {m['name']}") + (f", {label}" if label else "") + "]"]
+        at = m["end"]
     return "".join(parts + [text[at:]])
 
 
@@ -333,15 +291,16 @@ def actors_command(
     country: Optional[str] = typer.Option(None, help="Only actors of this country (ISO3 or IGO code)."),
     kind: Optional[str] = typer.Option(None, help="person, organisation or state."),
     limit: int = typer.Option(50, help="At most this many rows."),
+    json_out: bool = JsonOption,
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Actors by number of mentions, with the articles they appear in."""
-    with _open(_settings(config, db)) as store:
-        rows = store.actor_counts(country=country, kind=kind, limit=limit)
-    cells = [(r["name"], r["kind"], r["country"] or "", r["sector"] or "", str(r["mentions"]), str(r["articles"]),
-              r["role"] or "") for r in rows]
-    _print_columns(("actor", "kind", "country", "sector", "mentions", "articles", "role"), cells)
+    _emit(_redline(config, db).actors(country=country, kind=kind, limit=limit), json_out, csv_out, lambda rows: _print_columns(
+        ("actor", "kind", "country", "sector", "mentions", "articles", "role"),
+        [(r["name"], r["kind"], r["country"] or "", r["sector"] or "", str(r["mentions"]), str(r["articles"]),
+          r["role"] or "") for r in rows]))
 
 
 @app.command("quotes")
@@ -350,19 +309,21 @@ def quotes_command(
     country: Optional[str] = typer.Option(None, help="Speakers of this country (ISO3 or IGO code)."),
     kind: Optional[str] = typer.Option(None, help="direct, partial or indirect."),
     limit: int = typer.Option(50, help="At most this many quotes."),
+    json_out: bool = JsonOption,
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Who said what: quotes with their speaker, article and date."""
-    with _open(_settings(config, db)) as store:
-        rows = store.find_quotes(speaker=speaker, country=country, kind=kind, limit=limit)
-    for r in rows:
-        who = r["speaker_name"] or "(speaker unknown)"
-        where = ", ".join(x for x in (r["speaker_country"], r["speaker_sector"]) if x)
-        out.print(f"{str(r['published'] or ''):10}  {who}{f' ({where})' if where else ''} [{r['kind']}, {r['cue'] or '-'}]", markup=False)
-        text = r["text"] if r["kind"] == "indirect" else f"“{r['text']}”"
-        out.print(f"            {text}", markup=False)
-        out.print(f"            — {r['article_id']}", markup=False)
+    def text(rows: list[dict]) -> None:
+        for r in rows:
+            who = r["speaker_name"] or "(speaker unknown)"
+            where = ", ".join(x for x in (r["speaker_country"], r["speaker_sector"]) if x)
+            out.print(f"{str(r['published'] or ''):10}  {who}{f' ({where})' if where else ''} [{r['kind']}, {r['cue'] or '-'}]", markup=False)
+            out.print(f"            {r['text'] if r['kind'] == 'indirect' else '“' + r['text'] + '”'}", markup=False)
+            out.print(f"            — {r['article_id']}", markup=False)
+
+    _emit(_redline(config, db).quotes(speaker=speaker, country=country, kind=kind, limit=limit), json_out, csv_out, text)
 
 
 @app.command("events")
@@ -371,53 +332,51 @@ def events_command(
     country: Optional[str] = typer.Option(None, help="Events with this country (ISO3) as source or target."),
     all_: bool = typer.Option(False, "--all", help="Also negated, future, hypothetical and alleged events."),
     limit: int = typer.Option(50, help="At most this many events."),
+    json_out: bool = JsonOption,
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Who did what to whom: coded events with their evidence sentence (asserted ones unless --all)."""
-    with _open(_settings(config, db)) as store:
-        rows = store.find_events(event_type=event_type, country=country, asserted_only=not all_, limit=limit)
-    for r in rows:
-        flags = [r["modality"]] + (["NEGATED"] if r["negated"] else [])
-        if r["attributed_to"]:
-            flags.append(f"per {r['attributed_to']['name']}")
-        when = f"{r['date']}" + ("?" if r["date_precision"] == "unknown" else "")
-        kind = r["event_type"] + (f"/{r['mode']}" if r["mode"] else "")
-        out.print(f"{when:11} {kind:22} {_actors_text(r['source'])} -> {_actors_text(r['target'])}  [{', '.join(flags)}]", markup=False)
-        out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
+    def text(rows: list[dict]) -> None:
+        for r in rows:
+            flags = [r["modality"]] + (["NEGATED"] if r["negated"] else [])
+            if r["attributed_to"]:
+                flags.append(f"per {r['attributed_to']['name']}")
+            when = f"{r['date']}" + ("?" if r["date_precision"] == "unknown" else "")
+            kind = r["event_type"] + (f"/{r['mode']}" if r["mode"] else "")
+            out.print(f"{when:11} {kind:22} {_actors_text(r['source'])} -> {_actors_text(r['target'])}  [{', '.join(flags)}]", markup=False)
+            out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
 
-
-def _actors_text(actors: list[dict] | None) -> str:
-    return ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in actors or []) or "-"
+    found = _redline(config, db).events(event_type=event_type, country=country, asserted_only=not all_, limit=limit)
+    _emit(found, json_out, csv_out, text)
 
 
 @app.command("stories")
 def stories_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="Recompute copies, stories and happenings first."),
     limit: int = typer.Option(20, help="At most this many running stories."),
+    json_out: bool = JsonOption,
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Running stories, newest first, with their happenings (article clusters) and copies."""
-    settings = _settings(config, db)
+    rl = _redline(config, db)
     if rebuild:
-        _rebuild_stories(settings, quiet=False)
-    with _open(settings) as store:
-        stories = store.query("SELECT * FROM stories WHERE level = 'story' ORDER BY last_date DESC NULLS LAST, id LIMIT ?", [limit])
-        happenings = store.query(
-            """SELECT h.*, list(s.article_id ORDER BY a.published, s.article_id) AS members
-               FROM stories h JOIN article_stories s ON s.happening_id = h.id JOIN articles a ON a.id = s.article_id
-               WHERE h.level = 'happening' GROUP BY ALL ORDER BY h.first_date, h.id""")
-        copies = {r["article_id"]: r for r in store.query("SELECT * FROM lineage")}
-    for story in stories:
-        out.print(f"{story['id']}  {story['first_date']} .. {story['last_date']}  {story['articles']} articles, "
-                  f"{story['sources']} independent  {story['label']}", markup=False)
-        for h in (h for h in happenings if h["story_id"] == story["id"]):
-            out.print(f"  {h['id']}  {h['first_date']}  {h['label']}", markup=False)
-            for article in h["members"]:
-                link = copies.get(article)
-                note = f"  ({link['relation']} of {link['derived_from']}, {link['similarity']:.2f})" if link else ""
-                out.print(f"      {article}{note}", markup=False)
+        _rebuild_stories(rl, quiet=False, if_stale=False)
+
+    def text(rows: list[dict]) -> None:
+        for story in rows:
+            out.print(f"{story['id']}  {story['first_date']} .. {story['last_date']}  {story['articles']} articles, "
+                      f"{story['sources']} independent  {story['label']}", markup=False)
+            for h in story["parts"]:
+                out.print(f"  {h['id']}  {h['first_date']}  {h['label']}", markup=False)
+                for a in h["articles"]:
+                    note = f"  ({a['relation']} of {a['derived_from']}, {a['similarity']:.2f})" if a["relation"] else ""
+                    out.print(f"      {a['id']}{note}", markup=False)
+
+    _emit(rl.story_tree(limit=limit), json_out, csv_out, text)
 
 
 @app.command("timeline")
@@ -425,31 +384,29 @@ def timeline_command(
     story: Optional[str] = typer.Option(None, "--story", help="A running story (s-...) or happening (h-...) id."),
     actor: list[str] = typer.Option([], "--actor", help="A country (ISO3); twice for a pair."),
     all_: bool = typer.Option(False, "--all", help="Also happenings that every source negates, and hypothetical ones."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON (the happenings with all their evidence)."),
     limit: int = typer.Option(200, help="At most this many happenings."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (the happenings with all their evidence)."),
+    csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Dated happenings in order, each with its outlets and one evidence sentence."""
-    with _open(_settings(config, db)) as store:
-        rows = store.timeline(story=story, actors=actor, include_unfirm=all_, limit=limit)
-    if json_out:
-        import json
+    def text(rows: list[dict]) -> None:
+        for h in rows:
+            when = f"{h['date'] or '?'}" + ("" if h["date_precision"] == "day" and h["date_text"] else "?")
+            kind = h["event_type"] + (f"/{h['mode']}" if h["mode"] else "")
+            flags = [h["modality"]] + (["NEGATED"] if h["negated"] else []) + (["disputed"] if h["disputed"] else [])
+            sources = f"{h['sources']} source{'s' if h['sources'] != 1 else ''}"
+            out.print(f"{when:11} {kind:22} {_actors_text(h['source'])} -> {_actors_text(h['target'])}  "
+                      f"[{', '.join(flags)}; {sources}: {', '.join(h['outlets']) or 'outlet unknown'}]", markup=False)
+            lead = h["evidence"][0]  # the mention the happening's fields come from
+            out.print(f"            “{lead['sentence']}” — {lead['article_id']}", markup=False)
+            for e in h["evidence"]:
+                if e["negated"] and not h["negated"]:
+                    out.print(f"            disputed: “{e['sentence']}” — {e['article_id']}", markup=False)
 
-        out.print(json.dumps(rows, ensure_ascii=False, default=str, indent=1), markup=False)
-        return
-    for h in rows:
-        when = f"{h['date'] or '?'}" + ("" if h["date_precision"] == "day" and h["date_text"] else "?")
-        kind = h["event_type"] + (f"/{h['mode']}" if h["mode"] else "")
-        flags = [h["modality"]] + (["NEGATED"] if h["negated"] else []) + (["disputed"] if h["disputed"] else [])
-        sources = f"{h['sources']} source{'s' if h['sources'] != 1 else ''}"
-        out.print(f"{when:11} {kind:22} {_actors_text(h['source'])} -> {_actors_text(h['target'])}  "
-                  f"[{', '.join(flags)}; {sources}: {', '.join(h['outlets']) or 'outlet unknown'}]", markup=False)
-        lead = h["evidence"][0]  # the mention the happening's fields come from
-        out.print(f"            “{lead['sentence']}” — {lead['article_id']}", markup=False)
-        for e in h["evidence"]:
-            if e["negated"] and not h["negated"]:
-                out.print(f"            disputed: “{e['sentence']}” — {e['article_id']}", markup=False)
+    found = _redline(config, db).timeline(story=story, actors=actor, include_unfirm=all_, limit=limit)
+    _emit(found, json_out, csv_out, text)
 
 
 QUADS = {"verbal-cooperation": "VK", "material-cooperation": "MK", "verbal-conflict": "VC", "material-conflict": "MC"}
@@ -469,20 +426,14 @@ def dyad_command(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """How A and B treat each other over time: events per period by direction and quad class, and shifts."""
-    from redline.analysis import dyad_series, dyad_shifts
-
-    with _open(_settings(config, db)) as store:
-        try:
-            series = dyad_series(store, a, b, by=by, unit=unit, include=include)
-            shifts = dyad_shifts(store, a, b, by=by, unit=unit, include=include, window=window, threshold=threshold,
-                                 series=series)
-        except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
+    if output and output.suffix not in (".csv", ".parquet"):
+        raise UserError(f"{output}: write .csv or .parquet")
+    try:
+        found = _redline(config, db).dyad(a, b, by=by, unit=unit, include=include, window=window, threshold=threshold)
+    except ValueError as e:  # a period, unit or modality the analysis does not know
+        raise UserError(str(e)) from None
+    series, shifts = found["series"], found["shifts"]
     if output:
-        if output.suffix not in (".csv", ".parquet"):
-            err.print(f"error: {output}: write .csv or .parquet", markup=False)
-            raise typer.Exit(2)
         output.parent.mkdir(parents=True, exist_ok=True)
         series.to_csv(output, index=False) if output.suffix == ".csv" else series.to_parquet(output, index=False)
     if series.empty:
@@ -536,29 +487,21 @@ def watch_command(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Evaluate watch rules ("red lines") on what is stored: alerts, and near-misses apart."""
-    import json
-    import time
+    from redline.analysis.watch import alert_key, post_webhook
 
-    from redline.analysis.watch import alert_key, evaluate, load_rules, post_webhook
-
-    settings = _settings(config, db)
-    try:
-        rules = load_rules(rules_file)
-    except ValueError as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
+    rl = _redline(config, db)
+    rules = rl.watch_rules(rules_file)
     seen: set[str] = set()
     if state and state.exists():
         try:
             seen = set(json.loads(state.read_text(encoding="utf-8")))
         except (ValueError, TypeError):
-            err.print(f"error: {state}: not a Redline watch state file (a JSON list)", markup=False)
-            raise typer.Exit(2)
+            raise BadFile(f"{state}: not a Redline watch state file (a JSON list)") from None
     while True:
         try:
-            with _open(settings) as store:
-                records = evaluate(store, rules)
-        except typer.Exit:
+            with rl.read() as con:
+                records = rl.watch(con, rules_file)
+        except BadFile:
             if every is None:
                 raise
             records = None  # the database is busy (an ingest is writing): try again next round
@@ -598,31 +541,46 @@ def watch_command(
 @app.command("outlets")
 def outlets_command(
     story: Optional[str] = typer.Option(None, "--story", help="Only this running story (s-...)."),
+    limit: int = typer.Option(50, help="At most this many rows per table."),
+    json_out: bool = typer.Option(False, "--json", help="Print the three tables as JSON."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print the coverage table as CSV."),
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Outlets compared: coverage of happenings, their words for the same happening, their tone."""
-    from redline.analysis import outlet_summary, outlet_terms, outlet_tone
+    tables = {name: frame.to_dict("records") for name, frame in _redline(config, db).outlets(story).items()}
+    if json_out:
+        out.print(json.dumps({name: rows[:limit] for name, rows in tables.items()}, ensure_ascii=False, default=str,
+                             indent=1), markup=False)
+    elif csv_out:
+        out.print(_csv(tables["coverage"][:limit]), markup=False, end="")
+    else:
+        _print_outlets(tables["coverage"][:limit], [t for t in tables["terms"] if t["differs"]], tables["tone"][:limit])
+    cut = [f"{name}: {limit} of {len(rows)}" for name, rows in tables.items() if name != "terms" and len(rows) > limit]
+    if cut:
+        err.print(f"showing {'; '.join(cut)} (use --limit)")
 
-    with _open(_settings(config, db)) as store:
-        summary_rows = outlet_summary(store, story)
-        terms_rows = outlet_terms(store, story)
-        tone_rows = outlet_tone(store, story)
+
+def _print_outlets(coverage: list[dict], differing: list[dict], tone: list[dict]) -> None:
     out.print("Coverage (happenings covered, and missed while the outlet was on the story):")
     _print_columns(("outlet", "covered", "missed", "share"),
-                   [(r["outlet"], str(r["covered"]), str(r["missed"]), f"{r['share']:.2f}") for r in summary_rows.to_dict("records")])
+                   [(r["outlet"], str(r["covered"]), str(r["missed"]), f"{r['share']:.2f}") for r in coverage])
     out.print()
     out.print("Words for the same happening:")
-    differing = terms_rows[terms_rows["differs"]] if not terms_rows.empty else terms_rows
-    for happening, group in differing.groupby("happening_id"):
-        words = "; ".join(f"{o}: {', '.join(sorted(set(g['phrase'])))}" for o, g in group.groupby("outlet"))
-        out.print(f"  {happening} {group['event_type'].iloc[0]:9}  {words}", markup=False)
+    by_happening: dict[str, dict[str, set[str]]] = {}
+    types = {}
+    for t in differing:
+        by_happening.setdefault(t["happening_id"], {}).setdefault(t["outlet"], set()).add(t["phrase"])
+        types.setdefault(t["happening_id"], t["event_type"])
+    for happening in sorted(by_happening):
+        words = "; ".join(f"{o}: {', '.join(sorted(p))}" for o, p in sorted(by_happening[happening].items()))
+        out.print(f"  {happening} {types[happening]:9}  {words}", markup=False)
     out.print()
     out.print("Tone (mean intensity of the asserted events each outlet reports, by country; quotes chosen):")
     fmt = lambda n, x: f"{n} ({x:+.1f})" if n else "-"  # noqa: E731
     _print_columns(("outlet", "country", "as source", "as target", "quotes"),
                    [(r["outlet"], r["country"], fmt(r["source_events"], r["source_intensity"]),
-                     fmt(r["target_events"], r["target_intensity"]), str(r["quotes"])) for r in tone_rows.to_dict("records")])
+                     fmt(r["target_events"], r["target_intensity"]), str(r["quotes"])) for r in tone])
 
 
 @app.command("brief")
@@ -638,22 +596,9 @@ def brief_command(
     """A briefing to send: summary, timeline, relations, quotes, outlets, alerts, sources, every claim cited."""
     from redline import brief
 
-    settings = _settings(config, db)
     if fmt not in ("html", "md"):
-        err.print(f"error: unknown format {fmt!r} (html or md)", markup=False)
-        raise typer.Exit(2)
-    rules_file = rules or (Path(settings.watch_rules) if settings.watch_rules else None)
-    with _open(settings) as store:
-        try:
-            alerts = None
-            if rules_file:
-                from redline.analysis.watch import evaluate, load_rules
-
-                alerts = evaluate(store, load_rules(rules_file))
-            content = brief.build(store.con, story=story, actors=actor, alerts=alerts)
-        except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
+        raise UserError(f"unknown format {fmt!r} (html or md)")
+    content = _redline(config, db).brief(story=story, actors=actor, rules=rules)
     text = brief.render_html(content) if fmt == "html" else brief.render_markdown(content)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -672,16 +617,16 @@ def serve_command(
 ) -> None:
     """The web app and JSON API (/api/..., schema at /openapi.json) over the database."""
     import dataclasses
-    import json
 
     import uvicorn
 
     from redline.web import SERVER_PID_ENV, SETTINGS_ENV, create_app
 
-    settings = _settings(config, db)
+    rl = _redline(config, db)
+    settings = rl.settings
     if rules:
         settings.watch_rules = str(rules)
-    _open(settings).close()  # a missing or foreign file: say so now, not on the first request
+    rl.open().close()  # a missing or foreign file: say so now, not on the first request
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {host}: anyone who reaches this address can read the database; "
                   "writing needs the api_token", markup=False)
@@ -700,33 +645,26 @@ def serve_command(
 @app.command()
 def summary(db: Optional[Path] = DbOption, config: Optional[Path] = ConfigOption) -> None:
     """What the database holds: articles, outlets, dates, languages, furniture removed."""
-    with _open(_settings(config, db)) as store:
-        total, outlets, first, last, sentences = store.con.execute(
-            "SELECT count(*), count(DISTINCT outlet), min(published), max(published), sum(n_sentences) FROM articles"
-        ).fetchone()
-        languages = store.con.execute(
-            "SELECT language, count(*) FROM articles GROUP BY ALL ORDER BY 2 DESC, 1"
-        ).fetchall()
-        reasons = store.con.execute(
-            "SELECT reason, count(*) FROM removed_lines GROUP BY ALL ORDER BY 2 DESC, 1"
-        ).fetchall()
-        skipped = store.con.execute("SELECT count(*) FROM articles WHERE nlp_note IS NOT NULL").fetchone()[0]
-        stages = store.con.execute("SELECT stage, count(*) FROM failures GROUP BY ALL ORDER BY 2 DESC, 1").fetchall()
-        failures = store.query(f"{FAILURES_SQL} LIMIT {SUMMARY_FAILURES}")
-    out.print(f"articles:   {total} from {outlets} outlets, published {first} to {last}")
-    out.print(f"sentences:  {sentences or 0}")
-    out.print("languages:  " + ", ".join(f"{lang or '?'} {n}" for lang, n in languages)
-              + (f" ({skipped} skipped by the English-only stages)" if skipped else ""))
-    out.print(f"removed:    {sum(n for _, n in reasons)} lines of page furniture: "
-              + ", ".join(f"{reason} {n}" for reason, n in reasons))
-    if stages:
-        failed = sum(n for _, n in stages)
-        out.print(f"failed:     {failed} article(s) a stage failed on: " + ", ".join(f"{stage} {n}" for stage, n in stages)
+    rl = _redline(config, db)
+    with rl.read() as con:
+        from redline import queries
+
+        o = queries.overview(con)
+        failures = queries.failures(con, SUMMARY_FAILURES, source_path=True)
+    out.print(f"articles:   {o['articles']} from {o['outlets']} outlets, published {o['first']} to {o['last']}")
+    out.print(f"sentences:  {o['sentences'] or 0}")
+    out.print("languages:  " + ", ".join(f"{r['language'] or '?'} {r['n']}" for r in o["languages"])
+              + (f" ({o['skipped']} skipped by the English-only stages)" if o["skipped"] else ""))
+    out.print(f"removed:    {sum(r['n'] for r in o['removed'])} lines of page furniture: "
+              + ", ".join(f"{r['reason']} {r['n']}" for r in o["removed"]))
+    if o["failed_stages"]:
+        out.print(f"failed:     {failures['total']} article(s) a stage failed on: "
+                  + ", ".join(f"{r['stage']} {r['n']}" for r in o["failed_stages"])
                   + " (`redline ingest --retry-failed` tries them again)")
-        for f in failures:
+        for f in failures["items"]:
             out.print(f"  {InputError(f['source_path'], f['problem'], f['line'], f['article_id'], f['stage'])}", markup=False)
-        if failed > len(failures):
-            out.print(f"  … and {failed - len(failures)} more (the `failures` table)")
+        if failures["total"] > len(failures["items"]):
+            out.print(f"  … and {failures['total'] - len(failures['items'])} more (the `failures` table)")
 
 
 @app.command("export")
@@ -738,12 +676,11 @@ def export_command(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Write a table (articles, sentences, quotes, events, happenings, stories) as JSONL, CSV or Parquet."""
-    with _open(_settings(config, db)) as store:
+    with _redline(config, db).open() as store:
         try:
             rows = export_dataset(store, dataset, fmt, output)
         except ValueError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2)
+            raise UserError(str(e)) from None
     out.print(f"{rows} {dataset} -> {output}", markup=False)
 
 
@@ -751,24 +688,20 @@ eval_app = typer.Typer(help="Score Redline against gold files.", no_args_is_help
 app.add_typer(eval_app, name="eval")
 SharedOption = typer.Option(Path("../shared"), help="Where gold lines that name a seed or benchmark page find it.")
 ErrorsOption = typer.Option(False, "--errors", help="Also list every miss, spurious find and wrong attribute.")
-JsonOption = typer.Option(False, "--json", help="Print the figures as JSON.")
+EvalJsonOption = typer.Option(False, "--json", help="Print the figures as JSON.")
 SplitOption = typer.Option(None, "--split", help="Only this split of a gold set (train, or the frozen test).")
 
 
 def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_out: bool, split: Optional[str] = None):
     """Load a gold file and score it; the summary goes out as JSON when asked."""
-    import json
-
     from redline.evaluate import load_gold
+    from redline.nlp import pipeline_key
 
-    settings = _settings(config, None)
+    settings = _redline(config, None).settings
     try:
         records = load_gold(gold, shared, split)
     except (OSError, ValueError, KeyError) as e:
-        err.print(f"error: {e}", markup=False)
-        raise typer.Exit(2)
-    from redline.nlp import pipeline_key
-
+        raise BadFile(str(e)) from None
     result = evaluator(records, pipeline_key(settings))
     if json_out:
         out.print(json.dumps(result.summary(), indent=2), markup=False)
@@ -776,18 +709,14 @@ def _evaluate(gold: Path, shared: Path, config: Optional[Path], evaluator, json_
 
 
 def _print_errors(errors: list[dict]) -> None:
-    import json
-
     for e in errors:
         out.print(json.dumps(e, ensure_ascii=False, default=str), markup=False)
-
-
 @eval_app.command("quotes")
 def eval_quotes(
     gold: Path = typer.Argument(..., help="Gold JSONL (see redline.evaluate for the format)."),
     shared: Path = SharedOption,
     errors: bool = ErrorsOption,
-    json_out: bool = JsonOption,
+    json_out: bool = EvalJsonOption,
     split: Optional[str] = SplitOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
@@ -815,7 +744,7 @@ def eval_events(
     gold: Path = typer.Argument(..., help="Gold JSONL with `events` per text (see redline.evaluate)."),
     shared: Path = SharedOption,
     errors: bool = ErrorsOption,
-    json_out: bool = JsonOption,
+    json_out: bool = EvalJsonOption,
     split: Optional[str] = SplitOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:

@@ -32,9 +32,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from redline import queries, render
+from redline.app import Redline
 from redline.config import Settings
-from redline.errors import InputError
-from redline.store import Store, outlet_line_articles, readers_marker, writer_waiting
+from redline.errors import UserError
+from redline.store import Store, readers_marker, writer_waiting
 from redline.web import data
 
 HERE = Path(__file__).parent
@@ -59,7 +61,8 @@ class Problem(BaseModel):
 
 # Statuses any route may answer besides its own (documented so clients and schemathesis know them).
 ERRORS = {
-    400: {"model": Problem, "description": "A parameter has a value Redline cannot use"},
+    400: {"model": Problem, "description": "A parameter has a value Redline cannot use, or names nothing that exists "
+                                           "(an unknown country, type, story, outlet: the closest valid choices follow)"},
     401: {"model": Problem, "description": "Writing without the right token"},
     403: {"model": Problem, "description": "Writing is switched off (no api_token)"},
     404: {"model": Problem, "description": "No such article, story or actor"},
@@ -252,6 +255,7 @@ class Database:
 
 def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    redline = Redline(settings)
     database = Database(db, busy_wait_seconds=settings.busy_wait_seconds)
     # No /docs: Swagger UI loads its scripts from a CDN, which an offline laptop has not got.
     app = FastAPI(title="Redline", version="0.1.0", docs_url=None, redoc_url=None, responses=ERRORS,
@@ -259,8 +263,8 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["can_write"] = bool(settings.api_token)
-    templates.env.filters["web_url"] = data.web_url
-    templates.env.filters["actors"] = data.actors_text
+    templates.env.filters["web_url"] = render.web_url
+    templates.env.filters["actors"] = render.actors_text
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -271,6 +275,11 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
                               for m in getattr(r, "methods", None) or ()})
             headers["Allow"] = ", ".join(allowed)
         return problem(exc.status_code, exc.detail, headers)
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError):
+        # The same message as the CLI's: an unknown value (422, with the closest choices), no such id (404)...
+        return problem(exc.status, str(exc))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
@@ -300,12 +309,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
                                 "writing needs the token from redline.yaml (api_token)" if expected
                                 else "writing is off: set api_token in redline.yaml")
 
-    def found(record: dict | None, what: str, key: str) -> dict:
-        if record is None:
-            raise HTTPException(404, f"no {what} {key!r}")
-        return record
-
-    def render(request: Request, name: str, **context) -> HTMLResponse:
+    def html_page(request: Request, name: str, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
@@ -319,8 +323,8 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     # -- pages ----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, con=Depends(connection)):
-        return render(request, "home.html", overview=data.overview(con), stories=data.stories(con, 10, 0)["items"],
-                      articles=data.articles(con, 10, 0)["items"], failures=data.failures(con, 10, 0))
+        return html_page(request, "home.html", overview=queries.overview(con), stories=queries.stories(con, 10)["items"],
+                      articles=queries.articles(con, 10, newest_first=True)["items"], failures=queries.failures(con, 10))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=500), kind: str | None = None,
@@ -328,23 +332,21 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         from redline.search import search
 
         results = search(con, q, kind=kind, limit=50) if q else []
-        return render(request, "search.html", q=q, kind=kind, results=results)
+        return html_page(request, "search.html", q=q, kind=kind, results=results)
 
     # Article ids are the user's own and may hold "/" ("reuters/2024/05/x"): `path` takes them whole.
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, con=Depends(connection)):
-        record = found(data.article(con, article_id), "article", article_id)
-        return render(request, "article.html", a=record, segments=data.segments(record["text"], record))
+        record = queries.article(con, article_id)
+        return html_page(request, "article.html", a=record, segments=data.segments(record["text"], record))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, con=Depends(connection)):
-        record = found(data.story(con, story_id), "story", story_id)
-        return render(request, "story.html", s=record)
+        return html_page(request, "story.html", s=queries.story(con, story_id))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str, con=Depends(connection)):
-        record = found(data.actor(con, actor_id), "actor", actor_id)
-        return render(request, "actor.html", actor=record)
+        return html_page(request, "actor.html", actor=queries.actor(con, actor_id))
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(request: Request, a: str, b: str, by: str = "week", con=Depends(connection)):
@@ -352,35 +354,34 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
             record = data.dyad(con, a, b, by=by)
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
-        return render(request, "dyad.html", d=record)
+        return html_page(request, "dyad.html", d=record)
 
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
     def alerts_page(request: Request, con=Depends(connection)):
-        return render(request, "alerts.html", **alerts_of(con))
+        return html_page(request, "alerts.html", **redline.alerts(con))
 
     @app.post("/upload", include_in_schema=False)
     def upload_form(token: str = Form(""), title: str = Form("", max_length=2000), outlet: str = Form("", max_length=200),
                     published: str = Form("", max_length=40), text: str = Form(...)):
         require_token(token)
-        stored = ingest_record(NewArticle(title=title or None, outlet=outlet or None, published=published or None,
-                                          text=text))
+        stored = redline.upload({"title": title or None, "outlet": outlet or None, "published": published or None,
+                                 "text": text}, read=database.read, write=database.write)
         return RedirectResponse(f"/articles/{quote(stored)}", status_code=303)
 
     # -- API ------------------------------------------------------------------------------
     @app.get("/api/articles", response_model=Page, tags=["articles"])
     def api_articles(outlet: str | None = Query(None, max_length=200), paging=Depends(limit_param),
                      con=Depends(connection)):
-        return data.jsonable(data.articles(con, *paging, outlet=outlet))
+        return render.jsonable(queries.articles(con, *paging, outlet=outlet, newest_first=True))
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"])
     def api_article(article_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = found(data.article(con, article_id), "article", article_id)
-        return data.jsonable(record)
+        return render.jsonable(queries.article(con, article_id))
 
     @app.post("/api/articles", status_code=201, tags=["articles"])
     def api_new_article(article: NewArticle, x_redline_token: str | None = Header(None)) -> dict[str, Any]:
         require_token(x_redline_token)
-        return {"id": ingest_record(article)}
+        return {"id": redline.upload(article.model_dump(), read=database.read, write=database.write)}
 
     @app.get("/api/search", response_model=Page, tags=["search"])
     def api_search(q: str = Query(..., min_length=1, max_length=500), kind: str | None = Query(None, pattern="^(article|actor|quote|happening)$"),
@@ -393,37 +394,35 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     @app.get("/api/failures", response_model=Page, tags=["articles"])
     def api_failures(paging=Depends(limit_param), con=Depends(connection)):
         """Articles a stage failed on while ingesting (latest first): `redline ingest --retry-failed` tries them again."""
-        return data.jsonable(data.failures(con, *paging))
+        return render.jsonable(queries.failures(con, *paging))
 
     @app.get("/api/stories", response_model=Page, tags=["stories"])
     def api_stories(paging=Depends(limit_param), con=Depends(connection)):
-        return data.jsonable(data.stories(con, *paging))
+        return render.jsonable(queries.stories(con, *paging))
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def api_story(story_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = found(data.story(con, story_id), "story", story_id)
-        return data.jsonable(record)
+        return render.jsonable(queries.story(con, story_id))
 
     @app.get("/api/stories/{story_id}/chart", tags=["stories"])
     def api_story_chart(story_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = found(data.story(con, story_id), "story", story_id)
-        return data.jsonable(data.happenings_chart(record["happenings"], "Happenings (size: independent sources)"))
+        record = queries.story(con, story_id)
+        return render.jsonable(render.happenings_chart(record["happenings"], "Happenings (size: independent sources)"))
 
     @app.get("/api/happenings", response_model=Page, tags=["stories"])
     def api_happenings(story: str | None = Query(None, max_length=100), actor: list[str] = Query([], max_length=4),
                        paging=Depends(limit_param), con=Depends(connection)):
-        return data.jsonable(data.happenings(con, *paging, story=story, actors=actor))
+        return render.jsonable(queries.happenings(con, story=story, actors=actor, limit=paging[0], offset=paging[1]))
 
     @app.get("/api/actors/{actor_id}", tags=["actors"])
     def api_actor(actor_id: str, con=Depends(connection)) -> dict[str, Any]:
-        record = found(data.actor(con, actor_id), "actor", actor_id)
-        return data.jsonable(record)
+        return render.jsonable(queries.actor(con, actor_id))
 
     @app.get("/api/dyads/{a}/{b}", tags=["analysis"])
     def api_dyad(a: str = actor_param(), b: str = actor_param(), by: str = Query("week", pattern="^(day|week|month)$"),
                  unit: str = Query("happening", pattern="^(happening|mention)$"), con=Depends(connection)) -> dict[str, Any]:
         try:
-            return data.jsonable(data.dyad(con, a, b, by=by, unit=unit))
+            return render.jsonable(data.dyad(con, a, b, by=by, unit=unit))
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
 
@@ -431,60 +430,13 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     def api_dyad_chart(a: str = actor_param(), b: str = actor_param(), by: str = Query("week", pattern="^(day|week|month)$"),
                        con=Depends(connection)) -> dict[str, Any]:
         try:
-            return data.jsonable(data.dyad_chart(data.dyad(con, a, b, by=by)))
+            return render.jsonable(render.dyad_chart(data.dyad(con, a, b, by=by)))
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
 
     @app.get("/api/alerts", tags=["analysis"])
     def api_alerts(con=Depends(connection)) -> dict[str, Any]:
-        return data.jsonable(alerts_of(con))
-
-    # -- helpers --------------------------------------------------------------------------
-    def alerts_of(con) -> dict:
-        if not settings.watch_rules:
-            return {"rules": None, "alerts": [], "near_misses": []}
-        from redline.analysis.watch import evaluate, load_rules
-
-        try:
-            found = evaluate(con, load_rules(settings.watch_rules))
-        except ValueError as e:
-            raise HTTPException(500, str(e)) from None
-        return {"rules": settings.watch_rules, "alerts": [r for r in found if r["status"] == "alert"],
-                "near_misses": [r for r in found if r["status"] == "near-miss"]}
-
-    parsing = threading.Lock()  # one upload parsed at a time per process: spaCy holds the GIL anyway
-
-    def ingest_record(article: NewArticle) -> str:
-        """Parse an upload in memory (the file stays free for readers meanwhile), then write it in
-        one short transaction, and rebuild stories and the search index. 422 with the reason when
-        the article cannot be stored; an article a stage failed on is kept in `failures`."""
-        from redline.ingest import IngestReport, Ingestor, sha256
-        from redline.ingest.loader import Loader
-        from redline.ingest.readers import record_article
-        from redline.stories import rebuild
-
-        record = {k: v for k, v in article.model_dump().items() if v is not None}
-        if not (record.get("text") or record.get("html")):
-            raise HTTPException(422, "an article needs `text` or `html`")
-        record.setdefault("id", "upload-" + sha256(record.get("text") or record["html"])[:12])
-        raw = record_article("upload", record, source_format="upload")
-        if isinstance(raw, InputError):
-            raise HTTPException(422, raw.problem)
-        with Store(":memory:") as memory:
-            with database.read() as con:  # the lines its outlet's stored articles repeat are furniture
-                repeated = Ingestor(memory, settings).repeated_lines([raw], lambda o, lines: outlet_line_articles(con, o, lines))
-            with parsing:
-                report = Ingestor(memory, settings, retry_failed=True, outlet_repeated=repeated).run_articles([raw])
-            if report.errors and not report.errors[0].stage:
-                raise HTTPException(422, report.errors[0].problem)  # bad input: nothing to keep
-            with database.write() as store:
-                loaded = Loader(store, report, name_stored_paths=False)  # no server path in an answer
-                if loaded.load_store(memory):
-                    rebuild(store)
-        if report.errors:
-            e = report.errors[0]
-            raise HTTPException(422, f"{e.stage}: {e.problem}" if e.stage else e.problem)
-        return raw.id
+        return render.jsonable(redline.alerts(con))
 
     return app
 
