@@ -443,16 +443,25 @@ def dyad_command(
     rows = []
     for period, group in series.groupby("period"):
         count = lambda col, val: str(int(group.loc[group[col] == val, "events"].sum()))  # noqa: E731
-        mean = group["total_intensity"].sum() / group["events"].sum()
+        events = group["events"].sum()
+        mean = f"{group['total_intensity'].sum() / events:+.1f}" if events else "-"
         rows.append((str(period), count("direction", "A->B"), count("direction", "B->A"), count("direction", "joint"),
-                     *[count("quad_class", q) for q in QUADS], f"{mean:+.1f}"))
+                     *[count("quad_class", q) for q in QUADS], mean))
     _print_columns(header, rows)
+    if not found["judged"]:
+        out.print(f"no shifts: {found['periods']} {by}{'s' if found['periods'] != 1 else ''}, and a period is judged against at least "
+                  f"{found['min_baseline']} before it (try a shorter --by)")
+        return _wrote(output, series)
     out.print(f"{len(shifts)} shift(s) against the trailing {window}-{by} baseline (|robust z| >= {threshold})")
     for shift in shifts.to_dict("records"):
         out.print(f"  {shift['period']}  {shift['measure']} {shift['value']:g} (baseline {shift['baseline']:g}, "
                   f"z {shift['z']:+.1f})", markup=False)
         for e in shift["evidence"][:3]:
             out.print(f"      {e['event_type']} {e['direction']}: “{e['sentence']}” ({e['id']})", markup=False)
+    _wrote(output, series)
+
+
+def _wrote(output: Optional[Path], series) -> None:
     if output:
         out.print(f"{len(series)} rows -> {output}", markup=False)
 

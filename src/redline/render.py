@@ -40,6 +40,9 @@ def dyad_chart(data: dict) -> dict:
     intensity: dict[str, list[float]] = {}
     for row in data["series"]:
         period = str(row["period"])
+        if not row["direction"]:  # a quiet period: on the axis, with no bar
+            intensity.setdefault(period, [])
+            continue
         by_direction.setdefault(row["direction"], {}).setdefault(period, 0)
         by_direction[row["direction"]][period] += int(row["events"])
         intensity.setdefault(period, []).append(float(row["total_intensity"]))

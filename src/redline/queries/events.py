@@ -165,15 +165,18 @@ def story_article_ids(con: Con, story: str) -> list[str]:
 
 def dyad(con: Con, a: str, b: str, by: str = "week", unit: str = "happening", include: list[str] | tuple[str, ...] = (),
          window: int = 8, threshold: float = 3.5) -> dict:
-    """How A and B (ISO3 or ISO3:SECTOR) treat each other: the series per period (a DataFrame)
-    and the periods that left its baseline (a DataFrame), see redline.analysis.dyads."""
-    from redline.analysis import dyad_series, dyad_shifts
+    """How A and B (ISO3 or ISO3:SECTOR) treat each other: the series per period, quiet ones as
+    0 (a DataFrame), its number of `periods`, and the periods that left their baseline (a
+    DataFrame, see redline.analysis.dyads), which `judged` says any period could: one needs
+    MIN_BASELINE periods before it."""
+    from redline.analysis.dyads import MIN_BASELINE, dyad_series, dyad_shifts
 
     a, b = checks.actor(con, a), checks.actor(con, b)
     series = dyad_series(con, a, b, by=by, unit=unit, include=include)
     shifts = dyad_shifts(con, a, b, by=by, unit=unit, include=include, window=window, threshold=threshold, series=series)
-    return {"a": a, "b": b, "by": by, "unit": unit, "window": window, "threshold": threshold,
-            "series": series, "shifts": shifts}
+    periods = series["period"].nunique()
+    return {"a": a, "b": b, "by": by, "unit": unit, "window": window, "threshold": threshold, "series": series,
+            "periods": periods, "judged": periods > MIN_BASELINE, "min_baseline": MIN_BASELINE, "shifts": shifts}
 
 
 def outlets(con: Con, story: str | None = None) -> dict:
