@@ -73,6 +73,27 @@ def test_a_steady_dyad_has_no_shift_and_quiet_weeks_count_zero(tmp_path):
     assert len(totals) == 30 and totals.iloc[10]["events"] == 0
 
 
+def test_quiet_periods_are_zero_rows_and_a_short_dyad_has_no_shifts(tmp_path, run_cli):
+    rows = [_happening(1, START, "CONSULT", "USA", "CHN", 2.0),
+            _happening(2, START + dt.timedelta(weeks=3), "CONSULT", "USA", "CHN", 2.0),
+            _happening(3, START + dt.timedelta(weeks=5), "COERCE", "CHN", "USA", -8.0)]
+    db = _db(tmp_path, rows)
+    series = dyad_series(db, "USA", "CHN", by="week")
+    weekly = series.groupby("period")["events"].sum()
+    assert list(weekly) == [1, 0, 0, 1, 0, 1]  # every week of the dyad's range, quiet ones as 0
+    quiet = series[series["events"] == 0]
+    assert quiet["direction"].isna().all() and (quiet["total_intensity"] == 0).all()
+    assert dyad_totals(db, "USA", "CHN", by="week")["events"].tolist() == [1, 0, 0, 1, 0, 1]
+    # Six weeks leave no period with a baseline of 8 before it: no shifts, and the CLI says why.
+    assert dyad_shifts(db, "USA", "CHN", by="week").empty
+    result = run_cli("dyad", "USA", "CHN", "--db", db)
+    assert result.exit_code == 0 and "2024-01-08  0" in result.output
+    assert "no shifts: 6 weeks, and a period is judged against at least 8 before it" in result.output
+    with pytest.raises(ValueError, match="a baseline needs at least 8 periods"):
+        dyad_shifts(db, "USA", "CHN", window=4)
+    assert run_cli("dyad", "USA", "CHN", "--window", "4", "--db", db).exit_code == 2
+
+
 def test_series_counts_asserted_unless_asked_and_never_negated(tmp_path):
     day = START + dt.timedelta(days=2)
     db = _db(tmp_path, [

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from redline import queries
 from redline.store import Store
 from tests.conftest import EXAMPLES
 
@@ -25,13 +26,13 @@ def test_examples_corpus_ingests_completely(example_db):
         assert formats == {"txt", "html", "jsonl"}
         # Each English article has sentences whose offsets point into its clean text.
         for art in articles.values():
-            sents = store.sentences(art["id"])
+            sents = queries.article(store.con, art["id"])["sentences"]
             if art["nlp_note"]:
                 assert sents == []
                 continue
             assert len(sents) == art["n_sentences"] > 0
             for s in sents:
-                assert art["text"][s["start_char"]:s["end_char"]] == s["text"]
+                assert art["text"][s["start"]:s["end"]] == s["text"]
 
 
 def test_non_english_article_is_stored_flagged_and_not_parsed(example_db):
@@ -73,8 +74,8 @@ def test_changed_content_replaces_the_article(run_cli, tmp_path, db):
     assert "1 stored" in result.output
     with Store(db, read_only=True) as store:
         assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 1
-        assert "ended on Tuesday" in store.article("story")["text"]
-        assert len(store.sentences("story")) == 1
+        stored = queries.article(store.con, "story")
+        assert "ended on Tuesday" in stored["text"] and len(stored["sentences"]) == 1
 
 
 def test_id_collision_with_other_file_is_refused(run_cli, tmp_path, db):
@@ -151,7 +152,7 @@ def test_failed_write_leaves_no_half_article(tmp_path):
         )
         with pytest.raises(Exception):
             store.save_article(rec)  # the second sentence violates NOT NULL
-        assert store.article("x") is None
+        assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 0
         assert store.query("SELECT count(*) AS n FROM sentences")[0]["n"] == 0
 
 

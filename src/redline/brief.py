@@ -24,30 +24,20 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from redline import queries
 from redline.analysis.outlets import coverage_summary, terms
+from redline.render import QUAD_COLOURS, actors_text, happenings_chart, jsonable, web_url
 from redline.stories.copies import content_words
-from redline.web.data import QUAD_COLOURS, actors_text, happenings_chart, jsonable, rows, web_url
 
 HERE = Path(__file__).parent
 
 
 def scope(con: duckdb.DuckDBPyConnection, story: str | None, actors: list[str]) -> tuple[str, list[dict]]:
     """A title and the happenings in scope (a story's, or those with all these countries)."""
-    conditions, params, title = [], [], "All happenings"
-    if story:
-        found = rows(con, "SELECT label, level FROM stories WHERE id = ?", [story])
-        if not found:
-            raise ValueError(f"no story {story!r} (see `redline stories`)")
-        conditions.append("(story_id = ? OR happening_id = ?)")
-        params += [story, story]
-        title = found[0]["label"]
-    for code in actors:
-        conditions.append("list_contains(list_transform(source || target, lambda x: x.country), ?)")
-        params.append(code.upper())
+    happenings = queries.timeline(con, story, actors, include_unfirm=True, limit=None)["items"]  # checks both
+    title = queries.story(con, story)["label"] if story else "All happenings"
     if actors:
         title = (title + " · " if story else "") + " and ".join(a.upper() for a in actors)
-    where = " AND ".join(conditions) or "true"
-    happenings = rows(con, f"SELECT * FROM happenings WHERE {where} ORDER BY date NULLS LAST, first_reported, id", params)
     return title, happenings
 
 
@@ -152,14 +142,10 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
     title, chosen = heading(label if story else None, list(actors), happenings, rules)
     article_ids = sorted({e["article_id"] for h in happenings for e in h["evidence"]})
     if story:
-        article_ids = sorted(set(article_ids) | {r["article_id"] for r in rows(
-            con, "SELECT article_id FROM article_stories WHERE story_id = ? OR happening_id = ?", [story, story])})
-    sources = rows(con, """SELECT id, title, outlet, published, url FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))
-                           ORDER BY published NULLS LAST, id""", [article_ids])
+        article_ids = sorted(set(article_ids) | set(queries.story_article_ids(con, story)))
+    sources = queries.sources(con, article_ids)
     cite = {s["id"]: n for n, s in enumerate(sources, 1)}
-    quotes = rows(con, """SELECT speaker_name, speaker_country, text, kind, article_id FROM quotes
-                          WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND speaker_name IS NOT NULL
-                          ORDER BY article_id, start_char""", [article_ids])
+    quotes = queries.quotes_in(con, article_ids)
     by_speaker: dict[str, list[dict]] = {}
     for q in quotes:
         by_speaker.setdefault(q["speaker_name"], []).append(q)

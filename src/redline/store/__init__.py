@@ -23,14 +23,12 @@ from redline.store.schema import (
 )
 
 __all__ = [  # what callers imported from `redline.store` before it was split
-    "ARTICLE_CHILD_TABLES", "EVENT_COLUMNS", "FAILURES_SQL", "FAILURE_COLUMNS", "HAPPENING_COLUMNS", "MIGRATIONS",
+    "ARTICLE_CHILD_TABLES", "EVENT_COLUMNS", "FAILURE_COLUMNS", "HAPPENING_COLUMNS", "MIGRATIONS",
     "STORY_TABLES", "Store", "connect_for_writing", "outlet_line_articles", "readers_marker", "readers_waiting",
     "writer_marker", "writer_waiting",
 ]
 
 
-# The failed articles as `redline summary` and the web app list them, latest first.
-FAILURES_SQL = "SELECT article_id, source_path, line, stage, problem, failed_at FROM failures ORDER BY failed_at DESC, article_id"
 
 
 class Store:
@@ -291,82 +289,6 @@ class Store:
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    def article(self, article_id: str) -> dict | None:
-        rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
-        return rows[0] if rows else None
-
-    def removed_lines(self, article_id: str) -> list[dict]:
-        return self.query(
-            "SELECT seq, text, reason FROM removed_lines WHERE article_id = ? ORDER BY seq", [article_id]
-        )
-
-    def sentences(self, article_id: str) -> list[dict]:
-        return self.query(
-            "SELECT seq, start_char, end_char, text FROM sentences WHERE article_id = ? ORDER BY seq",
-            [article_id],
-        )
-
-    def mentions(self, article_id: str) -> list[dict]:
-        return self.query(
-            """SELECT m.start_char, m.end_char, m.text, m.actor_id, a.name, a.kind, m.country, m.sector, m.role, m.method
-               FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ? ORDER BY m.start_char""",
-            [article_id],
-        )
-
-    def actor_counts(self, country: str | None = None, kind: str | None = None, limit: int = 50) -> list[dict]:
-        where = " AND ".join(c for c, v in (("a.country = ?", country), ("a.kind = ?", kind)) if v) or "true"
-        params = [v for v in (country, kind) if v]
-        return self.query(
-            f"""SELECT a.id, a.name, a.kind, a.country, a.sector, a.role, count(*) AS mentions,
-                       count(DISTINCT m.article_id) AS articles
-                FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE {where}
-                GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?""",
-            params + [limit],
-        )
-
-    def find_quotes(self, speaker: str | None = None, country: str | None = None, kind: str | None = None,
-                    limit: int = 50) -> list[dict]:
-        conditions = [("q.speaker_name ILIKE ?", f"%{speaker}%" if speaker else None),
-                      ("q.speaker_country = ?", country), ("q.kind = ?", kind)]
-        where = " AND ".join(c for c, v in conditions if v) or "true"
-        return self.query(
-            f"""SELECT q.*, a.published FROM quotes q JOIN articles a ON a.id = q.article_id
-                WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char LIMIT ?""",
-            [v for _, v in conditions if v] + [limit],
-        )
-
-    def find_events(self, event_type: str | None = None, country: str | None = None,
-                    asserted_only: bool = True, limit: int = 50) -> list[dict]:
-        conditions = ["e.event_type = ?" if event_type else None,
-                      "(list_contains(list_transform(e.source, lambda x: x.country), ?) OR "
-                      "list_contains(list_transform(e.target, lambda x: x.country), ?))" if country else None,
-                      "e.modality = 'asserted' AND NOT e.negated" if asserted_only else None]
-        params = ([event_type] if event_type else []) + ([country, country] if country else [])
-        where = " AND ".join(c for c in conditions if c) or "true"
-        return self.query(
-            f"""SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id
-                WHERE {where} ORDER BY e.date NULLS LAST, e.article_id, e.start_char LIMIT ?""",
-            params + [limit],
-        )
-
-    def timeline(self, story: str | None = None, actors: list[str] = (), include_unfirm: bool = False,
-                 limit: int = 200) -> list[dict]:
-        """Merged happenings in date order: of a story (s-...) or happening (h-...), and/or with these countries."""
-        conditions, params = [], []
-        if story:
-            conditions.append("(h.story_id = ? OR h.happening_id = ?)")
-            params += [story, story]
-        for code in actors:
-            conditions.append("list_contains(list_transform(h.source || h.target, lambda x: x.country), ?)")
-            params.append(code)
-        if not include_unfirm:
-            conditions.append("NOT h.negated AND h.modality <> 'hypothetical'")
-        where = " AND ".join(conditions) or "true"
-        return self.query(
-            f"SELECT h.* FROM happenings h WHERE {where} ORDER BY h.date NULLS LAST, h.first_reported, h.id LIMIT ?",
-            params + [limit],
-        )
 
     def outlet_line_articles(self, outlet: str, lines: set[str]) -> dict[str, set[str]]:
         return outlet_line_articles(self.con, outlet, lines)
