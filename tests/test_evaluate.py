@@ -72,3 +72,17 @@ def test_eval_events_command(run_cli):
     assert result.exit_code == 0
     import json as _json
     assert _json.loads(result.output)["false_facts"] == 0
+
+
+def test_eval_events_uses_the_configs_actor_files(run_cli, tmp_path):
+    """`redline eval events --config F` codes with the whole pipeline of F, a user's actor files too."""
+    text = "Iran sent weapons to Yekaterinburg."
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"doc": "t1", "text": text, "published": "2023-03-21", "events": [
+        {"event_type": "AID", "source": ["IRN"], "target": ["RUS"], "trigger_start": 5, "trigger_end": 9}]}) + "\n")
+    actors = tmp_path / "actors.yaml"
+    actors.write_text("countries:\n  RUS:\n    capitals: [Yekaterinburg]\n", encoding="utf-8")
+    config = tmp_path / "redline.yaml"
+    config.write_text(f"actor_files: [{json.dumps(str(actors))}]\n", encoding="utf-8")
+    recall = lambda *extra: json.loads(run_cli("eval", "events", gold, "--json", *extra).output)["recall"]  # noqa: E731
+    assert recall() == 0.0 and recall("--config", config) == 1.0

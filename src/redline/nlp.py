@@ -73,7 +73,7 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
     nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
-    nlp.add_pipe("redline_quotes")
+    nlp.add_pipe("redline_quotes", config={"actor_files": list(actor_files)})
     nlp.add_pipe("redline_events", config={"rule_files": list(rule_files), "actor_files": list(actor_files),
                                            "coder": coder, "min_probability": event_typer_min})
     if event_typer_drop is not None:

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.component import Mention
-from redline.actors.dictionary import Actor, cached_dictionary, slug
+from redline.actors.dictionary import Actor, ActorDictionary, cached_dictionary, slug
 from redline.coref import Coref
 from redline.nlp import drop_index, sentence_of
 from redline.yamlfiles import shipped
@@ -115,15 +115,16 @@ def text_of(doc: Doc) -> str:
     return doc.user_data.get("redline_text") or doc.text
 
 
-@Language.factory("redline_quotes", default_config={})
-def make_quote_finder(nlp: Language, name: str) -> "QuoteFinder":
-    return QuoteFinder()
+@Language.factory("redline_quotes", default_config={"actor_files": []})
+def make_quote_finder(nlp: Language, name: str, actor_files: list[str]) -> "QuoteFinder":
+    # The pipeline's actor dictionary (with the user's actor files), as the actor stage reads it.
+    return QuoteFinder(cached_dictionary(tuple(actor_files)))
 
 
 class QuoteFinder:
-    def __init__(self):
+    def __init__(self, dictionary: ActorDictionary | None = None):
         self.speech, self.framing = cue_words()
-        self.dictionary = cached_dictionary(())
+        self.dictionary = dictionary if dictionary is not None else cached_dictionary(())
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.actor_mentions or []

@@ -14,7 +14,6 @@ The stages, each its own module:
     nlp.add_pipe("redline_events")   # after "redline_quotes"
 """
 
-
 from __future__ import annotations
 
 from spacy.language import Language
