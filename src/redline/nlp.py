@@ -54,8 +54,8 @@ def pipeline_key(settings) -> tuple:
 
 @lru_cache(maxsize=4)
 def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = (),
-                  event_typer_drop: float | None = None, coder: str = "rules",
-                  event_typer_min: float = 0.5) -> Language:
+                  event_typer_drop: float | None = None, coder: str = "typer",
+                  event_typer_min: float = 0.3) -> Language:
     """Load an installed spaCy pipeline by name or path, with Redline's components added; with
     `event_typer_drop`, the trained typer checks the coded events (see redline.events.typer);
     `coder` and `event_typer_min` choose what decides that a word is an event."""

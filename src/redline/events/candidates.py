@@ -40,6 +40,13 @@ def general_rule(event_type: str, tok: Token) -> Rule:
                 target_preps=NOUN_TARGET_PREPS if nominal else VERB_TARGET_PREPS)
 
 
+def governs_a_predicate(tok: Token) -> bool:
+    """"refused to condemn", "stopped short of imposing": a verb whose clause or gerund is another act."""
+    return any(c.dep_ == "xcomp" and c.pos_ == "VERB" for c in tok.children) or any(
+        p.dep_ == "prep" and any(o.dep_ == "pcomp" and o.pos_ == "VERB" for o in p.children)
+        for c in (tok, *[c for c in tok.children if c.dep_ in ("advmod", "acomp", "prt")]) for p in c.children)
+
+
 def sentence_probabilities(doc: Doc, typer: EventTyper) -> dict[int, np.ndarray]:
     """Per token index, the typer's probabilities of each label (read once per sentence, in
     batches of sentences of like length; words past the model's window are left out)."""
@@ -68,6 +75,8 @@ def typed_candidates(doc: Doc, typer: EventTyper, rules: EventRules, min_probabi
         if probability < min_probability or label == none:
             continue
         tok = doc[i]
+        if tok.lemma_.lower() in rules.negators and governs_a_predicate(tok):
+            continue  # "stopped short of imposing", "refused to condemn": the status of the act it governs
         event_type = typer.labels[label]
         if event_type not in rules.types:
             continue

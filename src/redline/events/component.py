@@ -48,8 +48,8 @@ TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until"
 CODERS = ("rules", "typer")
 
 
-@Language.factory("redline_events", default_config={"rule_files": [], "actor_files": [], "coder": "rules",
-                                                     "min_probability": 0.5, "model_dir": None})
+@Language.factory("redline_events", default_config={"rule_files": [], "actor_files": [], "coder": "typer",
+                                                     "min_probability": 0.3, "model_dir": None})
 def make_event_coder(nlp: Language, name: str, rule_files: list[str], actor_files: list[str], coder: str,
                      min_probability: float, model_dir: str | None) -> "EventCoder":
     typer = None
@@ -66,7 +66,7 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
     rules`); else every verb and noun is a candidate, and the typer gives its type or "no
     event" (`coder: typer`, see redline.events.candidates)."""
 
-    def __init__(self, rules: EventRules, dictionary: ActorDictionary, typer=None, min_probability: float = 0.5):
+    def __init__(self, rules: EventRules, dictionary: ActorDictionary, typer=None, min_probability: float = 0.3):
         self.rules = rules
         self.d = dictionary
         self.speech = cue_words()[0]
@@ -118,6 +118,7 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         events += self._modal_requests(doc, by_token, quotes, published, events)
         events.sort(key=lambda e: e.trigger_start)
         doc._.events = events
+        doc.user_data.pop("redline_article_country", None)
         drop_index(doc)
         return doc
 
@@ -193,7 +194,7 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         source = [a for a in source if codable(a)]
         target = [a for a in target if codable(a)]
         sent = sentence_of(tok)
-        named = self._countries_named(sent, by_token)
+        named = self._countries_named(sent, by_token) or self._article_country(sent, by_token)
         where = self._place(tok, sent, rule)
         where = in_context(where, self._countries_named(sent, by_token, besides=where.name) if where else named)
         if unplaced(source) or unplaced(target):

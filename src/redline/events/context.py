@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
@@ -108,6 +109,19 @@ class ContextReader:
         """Every country (or IGO) a sentence names, as an actor or a place (but `besides`);
         worked out once per sentence for all its triggers."""
         return set(once_per_sentence(sent, ("countries", besides), lambda: self._countries_in(sent, by_token, besides)))
+
+    def _article_country(self, sent: Span, by_token) -> set[str]:
+        """The country the article is about, for a sentence that names none ("Police arrested
+        the accused"): the country of most of the article's mentions, when it has at least
+        half of them. Human coders of PLOVER and CAMEO read such sentences in their story."""
+        doc = sent.doc
+        if "redline_article_country" not in doc.user_data:
+            counts = Counter(m.actor.country for m in {id(m): m for m in by_token.values()}.values()
+                             if m.actor.country and len(m.actor.country) == 3)
+            top = counts.most_common(1)
+            doc.user_data["redline_article_country"] = \
+                {top[0][0]} if top and top[0][1] * 2 >= sum(counts.values()) else set()
+        return set(doc.user_data["redline_article_country"])
 
     def _countries_in(self, sent: Span, by_token, besides: str | None) -> set[str]:
         named = {by_token[i].actor.country for i in range(sent.start, sent.end) if i in by_token and by_token[i].actor.country}
