@@ -30,7 +30,7 @@ BATCH = 32
 
 class Candidate(NamedTuple):
     rule: Rule
-    probability: float
+    probability: float | None  # the typer's, or None for a trigger of the rules
 
 
 def general_rule(event_type: str, tok: Token) -> Rule:

@@ -45,7 +45,6 @@ BACKGROUND_FRAMES = {"impact", "anniversary", "aftermath", "cost", "consequence"
                      "legacy", "context", "wake", "memory", "lesson", "role"}
 # Prepositions of a noun that dates another event ("after Russia's attack", "ahead of a meeting").
 TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until", "ahead", "prior"}
-CODERS = ("rules", "typer")
 
 
 @Language.factory("redline_events", default_config={"rule_files": [], "actor_files": [], "coder": "typer",
