@@ -20,7 +20,7 @@ from tests.conftest import EXAMPLES, ROOT
     (("events", "--type", "ATTACK"), "unknown event type 'ATTACK': one of ACCUSE, AGREE, AID, ASSAULT"),
     (("events", "--type", "assualt"), "did you mean ASSAULT"),
     (("quotes", "--speaker", "Blinkin"), "unknown speaker 'Blinkin': did you mean Antony Blinken?"),
-    (("quotes", "--kind", "straight"), "unknown quote kind 'straight': one of direct, partial, indirect"),
+    (("quotes", "--kind", "straight"), "unknown quote kind 'straight': one of direct, partial, indirect, statement, question"),
     (("actors", "--country", "Rusia"), "unknown country 'Rusia': use ISO3, e.g. RUS"),
     (("timeline", "--actor", "Russia"), "unknown country 'Russia': use ISO3, e.g. RUS"),
     (("timeline", "--story", "s-nope"), "unknown story 's-nope': see `redline stories` for the ids"),

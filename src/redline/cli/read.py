@@ -102,7 +102,7 @@ def actors_command(
 def quotes_command(
     speaker: Optional[str] = typer.Option(None, help="Speakers whose name contains this."),
     country: Optional[str] = typer.Option(None, help="Speakers of this country (ISO3 or IGO code)."),
-    kind: Optional[str] = typer.Option(None, help="direct, partial or indirect."),
+    kind: Optional[str] = typer.Option(None, help="direct, partial, indirect; in transcripts statement or question."),
     limit: int = typer.Option(50, help="At most this many quotes."),
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,

@@ -14,7 +14,7 @@ import duckdb
 from redline.errors import UnknownValue
 
 ACTOR_KINDS = ("person", "organisation", "state")
-QUOTE_KINDS = ("direct", "partial", "indirect")
+QUOTE_KINDS = ("direct", "partial", "indirect", "statement", "question")  # the last two: a transcript's turns
 
 
 def closest(value: str, choices, n: int = 3, cutoff: float = 0.5) -> list[str]:
