@@ -19,7 +19,7 @@ import re
 
 import duckdb
 
-from redline.stories.copies import STOP
+from redline.words import STOP
 
 TOKEN = re.compile(r"\w+")
 KINDS = ("article", "actor", "quote", "happening")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from redline.stories.clusters import Idf, StreamClusterer, StreamSettings
-from redline.stories.copies import STOP, CopyFinder, Lineage, words
+from redline.stories.copies import CopyFinder, Lineage, words
+from redline.words import STOP
 from redline.stories.happenings import Mention, date_interval, happening_record, merge_events, parties
 
 # Chosen on the labelled pages of bench/data/story-labels.yaml (bench/stories.py prints the figures).

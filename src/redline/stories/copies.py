@@ -22,12 +22,12 @@ from collections import deque
 from dataclasses import dataclass
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
-from spacy.lang.en.stop_words import STOP_WORDS
+
+from redline.words import STOP
 
 WORD = re.compile(r"\w+")
 # Sentence ends, or a paragraph break; good enough to align two versions of one text.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n?")
-STOP = frozenset(STOP_WORDS) | {"said", "says", "told", "according", "mr", "ms", "also"}
 
 
 def words(text: str) -> list[str]:
