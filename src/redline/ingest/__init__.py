@@ -8,105 +8,47 @@ Isolated: an exception in any stage (cleaning, a spaCy component, the write) fai
 article alone. It is reported as `FILE[:LINE] (article ID): STAGE: problem`, kept in the
 `failures` table as it was read, and skipped by later runs while it stays unchanged
 (`retry_failed` tries it again). The other articles go on.
+
+The package: `Ingestor` and `ingest` here run it; `prepare.py` makes an article ready to parse
+(metadata, outlet furniture, done before, cleaning), `parse.py` parses (the pipeline, in worker
+processes, with a time limit per article), `report.py` holds what a run reports; the readers,
+manifest, feeds, loader and the Dask engine have their own modules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import multiprocessing
 import os
-import signal
-import threading
-import time
-from collections import defaultdict, deque
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
-from redline.clean import clean_text, load_furniture_rules, short_line_key, split_lines
-from redline.clean.html import extract_html
+from redline.clean import load_furniture_rules
 from redline.config import Settings
 from redline.errors import InputError, describe
-from redline.ingest.manifest import Manifest, parse_date
-from redline.ingest.readers import RECORD_FORMATS, RawArticle, discover, read_file
-from redline.language import identify
-from redline.model import ArticleRecord, Failure
-from redline.nlp import doc_sentences, doc_terms, load_pipeline, pipeline_key
+from redline.ingest.manifest import Manifest
+from redline.ingest.parse import (ArticleTimeout, Failed, Findings, Parsed, analyse, analyse_one, die_with_parent,
+                                  time_limit)
+from redline.ingest.prepare import PIPELINE_VERSION, ArticleSteps
+from redline.ingest.readers import RawArticle, discover, read_file
+from redline.ingest.report import (Attempt, IngestReport, failed_article, failed_before_note,
+                                   id_stored_from_elsewhere, id_used_in_this_run, sha256)
+from redline.model import ArticleRecord
+from redline.nlp import pipeline_key
 from redline.store import Store
 
-# Bump when cleaning or NLP output changes, so that a re-ingest redoes stored articles.
-PIPELINE_VERSION = "5"
+__all__ = ["NLP_BATCH", "PIPELINE_VERSION", "ArticleSteps", "ArticleTimeout", "Attempt", "Failed", "Findings",
+           "IngestReport", "Ingestor", "Parsed", "analyse", "analyse_one", "die_with_parent", "failed_article",
+           "failed_before_note", "id_stored_from_elsewhere", "id_used_in_this_run", "ingest", "sha256",
+           "texts_of", "time_limit"]
+
 NLP_BATCH = 16
 
 
-@dataclass
-class IngestReport:
-    stored: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)  # bad input, and articles a stage failed on
-    notes: list[str] = field(default_factory=list)
-    failed_before: list[str] = field(default_factory=list)  # skipped: failed in an earlier run, unchanged since
-    # Each parsed article's (wall seconds, CPU seconds, characters): what the reliability checks report.
-    parse_seconds: dict[str, tuple[float, float, int]] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> bool:
-        """Is anything of the input not stored (exit code 1)?"""
-        return bool(self.errors or self.failed_before)
-
-
-@dataclass
-class Attempt:
-    """An article on its way through the stages, with what a failure record keeps of it."""
-
-    raw: RawArticle
-    article_id: str
-    meta: dict  # the metadata applied: what `metadata_hash` covers
-    content_hash: str
-    metadata_hash: str
-
-    def failure(self, stage: str, problem: str) -> tuple[InputError, Failure]:
-        raw = self.raw
-        err = InputError(raw.path, problem, line=raw.line, article=self.article_id, stage=stage)
-        return err, Failure(self.article_id, str(raw.path), raw.line, stage, err.problem, raw.format, raw.is_html,
-                            raw.content, json.dumps(self.meta, default=str, sort_keys=True), self.content_hash,
-                            self.metadata_hash)
-
-
-def failed_article(failure: Failure) -> RawArticle:
-    """A failed article as it was first read, to try it again (`Ingestor.retry_failed_articles`)."""
-    path = failure.source_path if failure.source_format in RECORD_FORMATS else Path(failure.source_path)
-    meta = json.loads(failure.meta)
-    return RawArticle(failure.article_id, path, failure.source_format, failure.raw, failure.is_html,
-                      meta=meta, line=failure.line)
-
-
-def id_used_in_this_run(path, article_id: str, earlier: str, line: int | None = None) -> InputError:
-    return InputError(path, f"article id {article_id!r} already used by {earlier} in this run", line=line)
-
-
-def id_stored_from_elsewhere(path, article_id: str, stored_path: str | None, line: int | None = None) -> InputError:
-    # Another file claims a stored article's id: replacing it would lose that article.
-    where = f" from {stored_path}" if stored_path else ""
-    return InputError(path, f"article id {article_id!r} is already stored{where} with other content "
-                            "(give this file another id in the manifest, or --force to replace it)", line=line)
-
-
-def failed_before_note(where: str, article_id: str, stage: str) -> str:
-    return (f"{where} (article {article_id}): {stage} failed on it in an earlier run; skipped while it is unchanged "
-            "(--retry-failed tries it again)")
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-class Ingestor:
+class Ingestor(ArticleSteps):
     """Runs the ingest of a set of paths into one Store."""
 
     def __init__(
@@ -203,62 +145,6 @@ class Ingestor:
         self._error(err)
         self.store.record_failure(failure)
 
-    # -- metadata --------------------------------------------------------------------------
-    def _metadata(self, raw: RawArticle) -> dict:
-        """Record metadata (jsonl) overridden by the manifest's row for this file or id."""
-        row = self.manifest.by_id.get(raw.id, {}) if raw.format in RECORD_FORMATS else self.manifest.row_for(raw.path, raw.id)
-        meta = dict(raw.meta)
-        if "published" in meta and not isinstance(meta["published"], dt.date):
-            try:
-                meta["published"] = parse_date(str(meta["published"]))
-            except ValueError as err:
-                raise InputError(raw.path, str(err), line=raw.line) from None
-        # (An article tried again carries the source its date had the first time.)
-        meta.setdefault("published_source", "record" if "published" in meta else None)
-        meta.setdefault("outlet_source", "record" if meta.get("outlet") else None)
-        meta.update(row)
-        for key in ("published", "outlet"):
-            if row.get(key):
-                meta[f"{key}_source"] = "manifest"
-        return meta
-
-    # -- outlet furniture ----------------------------------------------------------------------
-    def find_outlet_furniture(self, files: list[Path]) -> dict[str, frozenset[str]]:
-        """Short lines that several plain-text articles of one outlet share (stored ones included).
-
-        A first pass over the plain-text inputs (cheap next to parsing) so that the first
-        article of an outlet is cleaned as well as its last.
-        """
-        return self.repeated_lines(item for path in files for item in read_file(path, self.settings))
-
-    def repeated_lines(self, items: Iterable[RawArticle | InputError],
-                       stored_lines: Callable[[str, set[str]], dict[str, set[str]]] | None = None) -> dict[str, frozenset[str]]:
-        """The repeated short lines of each outlet among `items` and the stored articles (looked
-        up by `stored_lines`, by default in this ingest's store)."""
-        stored_lines = stored_lines or self.store.outlet_line_articles
-        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for item in items:
-            if isinstance(item, InputError) or item.is_html:
-                continue
-            try:
-                meta = self._metadata(item)
-            except InputError:
-                continue
-            outlet = meta.get("outlet")
-            if outlet:
-                article_id = meta.get("id", item.id)
-                for line in split_lines(item.content):
-                    if key := short_line_key(line):
-                        seen[outlet][key].add(article_id)
-        need = self.settings.outlet_repeat_min_articles
-        repeated = {}
-        for outlet, lines in seen.items():
-            stored = stored_lines(outlet, set(lines))
-            repeated[outlet] = frozenset(
-                key for key, ids in lines.items() if len(ids | stored.get(key, set())) >= need
-            )
-        return repeated
-
     # -- one article -------------------------------------------------------------------------
     def _process(self, raw: RawArticle) -> None:
         try:
@@ -286,89 +172,6 @@ class Ingestor:
         self._pending.append((rec, attempt))
         if len(self._pending) >= self.batch_size:
             self._flush()
-
-    def _attempt(self, raw: RawArticle) -> Attempt:
-        meta = self._metadata(raw)
-        article_id = meta.pop("id", raw.id)
-        earlier = self._ids_this_run.setdefault(article_id, raw.where)
-        if earlier != raw.where:
-            raise id_used_in_this_run(raw.path, article_id, earlier, line=raw.line)
-        return Attempt(raw, article_id, meta, sha256(raw.content),
-                       sha256(json.dumps(meta, default=str, sort_keys=True) + PIPELINE_VERSION))
-
-    def _done_before(self, attempt: Attempt) -> bool:
-        """Is the article stored unchanged, or did a stage fail on it unchanged in an earlier run?
-        (InputError when its id is stored from another file.)"""
-        raw, article_id, hashes = attempt.raw, attempt.article_id, (attempt.content_hash, attempt.metadata_hash)
-        stored = self.store.article_identity(article_id)
-        if stored and not self.force:
-            if (stored["content_hash"], stored["metadata_hash"]) == hashes:
-                self.report.unchanged.append(article_id)
-                self.on_progress("unchanged", article_id)
-                return True
-            if stored["content_hash"] != attempt.content_hash and stored["source_path"] != str(raw.path):
-                raise id_stored_from_elsewhere(raw.path, article_id, stored["source_path"], line=raw.line)
-        failed = self._failed.get(article_id)
-        if failed is not None and failed[:2] == hashes:
-            self.report.failed_before.append(article_id)
-            self.report.notes.append(failed_before_note(raw.where, article_id, failed[2]))
-            self.on_progress("failed-before", article_id)
-            return True
-        return False
-
-    def _clean(self, attempt: Attempt) -> ArticleRecord:
-        raw, article_id = attempt.raw, attempt.article_id
-        meta = dict(attempt.meta)
-        outlet = meta.get("outlet")
-        repeated = self._repeated.get(outlet, frozenset())
-        title = page_date = None
-        # Refused before cleaning, which takes seconds per megabyte.
-        what, setting = ("HTML page", "max_html_chars") if raw.is_html else ("article", "max_article_chars")
-        if len(raw.content) > getattr(self.settings, setting):
-            raise InputError(raw.path, self._too_long(raw.content, what, setting), line=raw.line)
-        if raw.is_html:
-            page = extract_html(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
-            if page is None:
-                raise InputError(raw.path, "no article text found in the HTML page", line=raw.line)
-            clean, title = page.clean, page.title
-            page_date = page.date
-            meta.setdefault("url", page.url)
-            if not outlet and page.sitename:  # og:site_name, the publisher in JSON-LD or meta tags
-                meta["outlet"], meta["outlet_source"] = page.sitename, "page"
-                outlet = page.sitename
-        else:
-            clean = clean_text(raw.content, outlet=outlet, rules=self.rules, outlet_repeated=repeated)
-            title = clean.title
-        if not clean.text.strip():
-            raise InputError(raw.path, "nothing left after removing page furniture", line=raw.line)
-        if len(clean.text) > self.settings.max_article_chars:
-            raise InputError(raw.path, self._too_long(clean.text, "article text", "max_article_chars"), line=raw.line)
-        published, published_source = meta.get("published"), meta.get("published_source")
-        if published is None and page_date:
-            published, published_source = parse_date(page_date), "page"
-        detected, score = identify(clean.text)
-        language = meta.get("language") or detected  # the manifest or record wins
-        if language != detected and score > 0.9:
-            self.report.notes.append(f"{article_id}: metadata says {language}, the text reads as {detected} (p={score:.2f})")
-        return ArticleRecord(
-            id=article_id,
-            raw=raw.content,
-            text=clean.text,
-            content_hash=attempt.content_hash,
-            metadata_hash=attempt.metadata_hash,
-            source_path=str(raw.path),
-            source_format=raw.format,
-            outlet=outlet,
-            url=meta.get("url"),
-            title=meta.get("title") or title,
-            published=published,
-            published_source=published_source,
-            outlet_source=meta.get("outlet_source") if outlet else None,
-            language=language,
-            language_score=score,
-            removed=clean.removed,
-            short_lines=clean.short_lines,
-        )
 
     def _flush(self, last: bool = False) -> None:
         """Parse the waiting English articles as one batch (here, or in a worker process) and store them."""
@@ -455,9 +258,6 @@ class Ingestor:
         while self._in_flight:
             self._store_oldest()
 
-    def _too_long(self, text: str, what: str, setting: str) -> str:
-        return f"{what} is {len(text):,} characters, over the limit of {getattr(self.settings, setting):,} ({setting})"
-
     def _save(self, rec: ArticleRecord, attempt: Attempt) -> None:
         try:
             self.store.save_article(rec)
@@ -471,97 +271,6 @@ class Ingestor:
 
 def texts_of(batch: list[tuple[ArticleRecord, Attempt]]) -> list[tuple[str, "dt.date | None"]]:
     return [(rec.text, rec.published) for rec, _ in batch]
-
-
-def die_with_parent(parent: int) -> None:
-    """In a worker process: exit when the process that started it is gone (killed, even with
-    SIGKILL), instead of parsing on as an orphan. On Linux the kernel sends the signal; elsewhere
-    a thread watches the parent."""
-    try:
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:  # it died before the signal was asked for
-        os._exit(1)
-
-
-# What the NLP stages find in one article: sentences, terms, mentions, quotes, events (all picklable).
-Findings = tuple[list, list[str], list[dict], list[dict], list[dict]]
-
-
-@dataclass(frozen=True)
-class Failed:
-    """A stage that failed on one article (picklable, to come back from a worker process)."""
-
-    stage: str
-    problem: str
-
-
-class ArticleTimeout(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ArticleTimeout in the block after `seconds`. Needs the main thread (a signal): in
-    other threads (a web app's, a Dask worker's) the block runs without a limit."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise ArticleTimeout(f"took longer than {seconds:g} s (max_article_seconds)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-# An article's findings (or the stage that failed on it), with the wall and CPU seconds it took.
-Parsed = tuple["Findings | Failed", float, float]
-
-
-def analyse(texts: list[tuple[str, "dt.date | None"]], pipeline_key: tuple) -> list[Parsed]:
-    """Run the spaCy pipeline with Redline's components over a batch of article texts.
-
-    Called in this process, or in a worker process (the pipeline is loaded once per process).
-    Each article goes through the components one by one, so that an exception names the
-    component it came from and fails that article alone."""
-    *key, seconds = pipeline_key
-    nlp = load_pipeline(*key)
-    out = []
-    for text, published in texts:
-        wall, cpu = time.perf_counter(), time.process_time()
-        found = analyse_one(nlp, text, published, seconds)
-        out.append((found, time.perf_counter() - wall, time.process_time() - cpu))
-    return out
-
-
-def analyse_one(nlp, text: str, published: "dt.date | None", seconds: float | None = None) -> Findings | Failed:
-    stage = "tokenizer"
-    try:
-        with time_limit(seconds):
-            doc = nlp.make_doc(text)
-            doc._.published = published
-            for stage, component in nlp.pipeline:
-                doc = component(doc)
-            stage = "findings"
-            return (doc_sentences(doc), doc_terms(doc), [m.as_record() for m in doc._.actor_mentions],
-                    [q.as_record() for q in doc._.quotes], [e.as_record() for e in doc._.events])
-    except Exception as err:  # any stage, any article: it fails alone
-        return Failed(stage, err.args[0] if isinstance(err, ArticleTimeout) else describe(err))
 
 
 def ingest(

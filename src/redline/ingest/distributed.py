@@ -26,10 +26,12 @@ from typing import Callable
 
 from redline.config import Settings
 from redline.errors import InputError, describe
-from redline.ingest import PIPELINE_VERSION, Ingestor, IngestReport, failed_before_note
+from redline.ingest import Ingestor
 from redline.ingest.loader import PARTITION_TABLES, Loader
 from redline.ingest.manifest import Manifest
+from redline.ingest.prepare import PIPELINE_VERSION
 from redline.ingest.readers import discover
+from redline.ingest.report import IngestReport, failed_before_note
 from redline.nlp import pipeline_key
 from redline.store import Store
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pyarrow as pa
 
-from redline.ingest import IngestReport, id_stored_from_elsewhere, id_used_in_this_run
+from redline.ingest.report import IngestReport, id_stored_from_elsewhere, id_used_in_this_run
 from redline.store import Store
 from redline.store.schema import ARTICLE_CHILD_TABLES
 

@@ -1,0 +1,88 @@
+"""Reported speech: the clause under a speech verb ("Kirby said he does not consider ...")
+or beside "according to X", and merging it with the quote in marks it runs over."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from redline.model import Quote
+from redline.quotes.marks import text_of
+from redline.quotes.speakers import SpeakerFinder
+from redline.reading import sentence_of
+
+# Reported speech that is mostly (by this share of its characters) words in marks is the
+# quote in marks (see `_merged`); shorter stretches in marks stay quotes of their own.
+MERGE_SHARE = 0.5
+
+
+class IndirectQuotes(SpeakerFinder):
+    """The reported speech, for `QuoteFinder`."""
+
+    @staticmethod
+    def _merged(indirect: list[Quote], marked: list[Quote]) -> list[Quote]:
+        """One quote per stretch of words: reported speech that runs over words in marks
+        ("he remained “cautiously optimistic”") is that quote, not a second, overlapping one;
+        its speaker goes to the quote in marks where that has none."""
+        if not marked:
+            return indirect
+        starts = [q.start for q in marked]
+        kept = []
+        for q in indirect:
+            k = bisect_right(starts, q.end)
+            over = [m for m in marked[max(0, k - 8):k] if m.start < q.end and q.start < m.end]
+            share = sum(min(q.end, m.end) - max(q.start, m.start) for m in over) / max(1, q.end - q.start)
+            if over and share >= MERGE_SHARE:
+                for m in over:
+                    if m.speaker is None:
+                        m.speaker, m.speaker_start, m.cue = q.speaker, q.speaker_start, q.cue
+                continue
+            kept.append(q)
+        return kept
+
+
+    def _indirect(self, doc, inside, mentions, marked) -> list[Quote]:
+        found: list[Quote] = []
+        covered = [(q.start, q.end) for q in marked]
+        for tok in doc:
+            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_ not in self.speech or tok.idx in inside:
+                continue
+            if any(c.dep_ == "neg" for c in tok.children):
+                continue  # "Russia did not say it would attack": nothing was said
+            for clause in (c for c in tok.children if c.dep_ == "ccomp"):
+                if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children):
+                    continue  # "which it said crashed": an aside inside a relative clause
+                sub = sorted(clause.subtree, key=lambda t: t.i)
+                while sub and (sub[0].dep_ == "mark" or sub[0].is_punct or sub[0].is_space):
+                    sub.pop(0)
+                while sub and (sub[-1].is_punct or sub[-1].is_space):
+                    sub.pop()
+                if len(sub) < 3:
+                    continue
+                # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
+                for child in clause.children:
+                    if child.dep_ == "advcl" and child.i > clause.i and any(
+                            m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in child.children):
+                        cut = min(t.i for t in child.subtree)
+                        sub = [t for t in sub if t.i < cut]
+                while sub and (sub[-1].is_punct or sub[-1].is_space):
+                    sub.pop()
+                if len(sub) < 3:
+                    continue
+                start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+                if start in inside or start - 1 in inside:
+                    continue  # a quote in marks, found by its marks
+                speaker, at = self._speaker_of(tok, mentions, marked + found, doc, inside)
+                if speaker is None:
+                    continue
+                found.append(Quote(start, end, text_of(doc)[start:end], "indirect", speaker, tok.lemma_,
+                                   sentence_of(tok).text, at))
+        for sent in doc.sents:
+            according = self._according_to(sent, mentions)
+            if according is None or any(q.start >= sent.start_char and q.end <= sent.end_char for q in found):
+                continue
+            tokens = [t for t in sent if not t.is_punct]
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+            if any(s <= start < e for s, e in covered):
+                continue
+            found.append(Quote(start, end, text_of(doc)[start:end], "indirect", according[0], "according to", sent.text, according[1]))
+        return found

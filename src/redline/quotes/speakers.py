@@ -1,0 +1,216 @@
+"""Who said it: the speaker of a cue verb, a pronoun's or a statement's referent, an
+unnamed speaker described by role, "according to X", and the subject governing a fragment
+in marks. `SpeakerFinder` is the part of `QuoteFinder` that `marks` and `indirect` build on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from redline.actors.dictionary import ActorDictionary
+from redline.coref import Coref
+from redline import schemas
+from redline.model import Actor, ActorId, Mention, Quote
+
+PRONOUNS = {"he", "she", "him", "her"}
+# Subjects that stand for whoever issued them: "the statement said".
+STATEMENT_WORDS = {"statement", "communique", "communiqué", "release", "report", "readout"}
+# Writings whose words are their author's: "her tweet read", "the ministry's letter said".
+AUTHORED_WORDS = STATEMENT_WORDS | {"tweet", "post", "letter", "email", "e-mail", "message", "note", "memo",
+                                    "decree", "proclamation", "website", "summary", "ruling", "order"}
+# Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
+DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> tuple[frozenset[str], frozenset[str]]:
+    data = schemas.shipped("quotes.yaml", "quotes")
+    return frozenset(data["speech"]), frozenset(data["framing"])
+
+
+
+class SpeakerFinder:
+    """Speaker finding for `QuoteFinder` (which sets the cue words and the dictionary)."""
+    speech: frozenset[str]
+    framing: frozenset[str]
+    dictionary: ActorDictionary
+
+    def _governing_subject(self, fragment: Span, mentions, earlier, doc, inside) -> tuple[Actor | None, int | None]:
+        """The subject of the nearest verb above the fragment (a few steps up, within its
+        sentence) that names or stands for an actor."""
+        tok = fragment.root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.pos_ not in ("VERB", "AUX") or tok.idx in inside:
+                continue
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            if subject.lower_ in PRONOUNS:
+                return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+            if subject.pos_ == "PRON" and subject.lower_ != "they":
+                return None, None
+            if subject.lower_ == "they":
+                return None, None
+            actor = self._actor_at(subject, mentions)
+            if actor is not None and not ActorId.parse(actor.id).is_anonymous:
+                return actor, subject.idx
+            # "the toll was “unfair”": not an actor; the verb above may have one
+        return None, None
+
+
+    def _speaker_of(self, cue: Token, mentions, earlier, doc, inside: set[int] = frozenset()) -> tuple[Actor | None, int | None]:
+        if cue.lower_ == "quoted":  # "The newspaper quoted Alexander Gabov ... as saying"
+            subjects = [c for c in cue.children if c.dep_ in ("dobj", "obj")]
+        else:
+            subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
+            # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
+            # hangs from, else of the nearest verb with a subject.
+            # A conjoined cue ("said … and called it …") shares the speech verb's subject; a
+            # participle ("which Putin welcomed, saying …") the nearest verb's.
+            chain = list(cue.ancestors)[:8]
+            speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside] if cue.dep_ == "conj" else []
+            for a in (speech_heads[:1] or chain):
+                subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
+                if subjects:
+                    break
+        subjects = [c for c in subjects if c.idx not in inside]
+        if not subjects:
+            return None, None
+        coref: Coref = doc.user_data["redline_coref"]
+        # "said study co-author Ana Ruiz": of two subjects, the one that names someone
+        subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
+        if subject.lower_ in PRONOUNS:
+            return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if subject.lemma_.casefold() in AUTHORED_WORDS:
+            # "her tweet read", "the ministry's statement said": the author named in the phrase
+            found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
+            if found is not None:
+                return found[0], subject.idx
+        if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
+            # "the statement said", "it said": the body that spoke last
+            return self._body_referent(subject, mentions, earlier), subject.idx
+        if subject.pos_ == "PRON":
+            return None, None
+        actor = self._actor_at(subject, mentions)
+        return actor, subject.idx
+
+    @staticmethod
+    def _mention_at(tok: Token, mentions: list[Mention]) -> Mention | None:
+        """The first mention over this token: looked up by character, from an index built once
+        per call (scanning the mentions for each token made long articles quadratic)."""
+        index = tok.doc.user_data.get("redline_mention_at")
+        if index is None:
+            index = tok.doc.user_data["redline_mention_at"] = {}
+            for m in mentions:
+                for i in range(m.start, m.end):
+                    index.setdefault(i, m)
+        return index.get(tok.idx)
+
+    def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
+        """The actor the subject phrase names: its head's mention, else a described speaker."""
+        coref: Coref | None = subject.doc.user_data.get("redline_coref")
+        m = coref.mention_at(subject) if coref else self._mention_at(subject, mentions)
+        if m:
+            return m.actor
+        found = coref.phrase_actor(subject) if coref else None
+        if found is not None:  # "study co-author Ana Ruiz", "Mr. Vance"
+            return found[0]
+        if coref and subject.pos_ == "NOUN" and any(c.lower_ == "the" for c in subject.lefts):
+            found = coref.description(subject)  # "the professor", "the party"
+            if found is not None:
+                return found[0]
+        for child in subject.children:  # "China's ambassador to Britain Liu Xiaming"
+            if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and child.i > subject.i:
+                m = self._mention_at(child, mentions)
+                if m and m.actor.kind == "person":
+                    return m.actor
+        if subject.pos_ == "PROPN" and subject.text[:1].isupper() and not self.dictionary.country_of_word(subject.text):
+            # A name no one tagged, as the subject of a speech verb ("“…,” says Vance"): the
+            # person of that name, by the full name given earlier where there is one.
+            words = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i >= subject.i - 3]
+            name = " ".join([t.text for t in words] + [subject.text])
+            name = (coref.full_name(subject.text) if coref and not words else None) or name
+            if name.isalpha() or " " in name or "-" in name:
+                return Actor(ActorId.person(name), name, "person")
+        sector = self.dictionary.sector_of(subject.text)
+        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
+            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
+        if not sector and not described:
+            for child in subject.children:  # "one of the ministers"
+                if child.dep_ == "prep":
+                    for obj in child.children:
+                        m = self._mention_at(obj, mentions)
+                        if m:
+                            return m.actor
+            return None
+        # "a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
+        # speaker described by role; their country from an actor named inside the phrase.
+        country = None
+        for tok in subject.subtree:
+            m = self._mention_at(tok, mentions)
+            if m and m.actor.country:
+                country = m.actor.country
+                sector = sector if sector and not described else (m.actor.sector or sector)
+                break
+        first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" else 0)
+        last = subject.i
+        if described:  # "people familiar with the talks", "two people briefed on the talks"
+            for tok in subject.subtree:
+                if tok.i > subject.i and tok.i - subject.i <= 8 and not tok.is_punct:
+                    last = max(last, tok.i)
+                elif tok.i > subject.i:
+                    break
+        role = subject.doc[first:last + 1].text  # "US State Department spokesman"
+        return Actor(ActorId.anonymous(country, sector, role), role, "person", country, sector, role)
+
+    @staticmethod
+    def _pronoun_referent(pronoun: Token, mentions: list[Mention], earlier: list[Quote], doc: Doc,
+                          inside: set[int] = frozenset()) -> Actor | None:
+        """"he told reporters": the latest person who was the subject of a sentence (the
+        last person quoted counts where they were named), of the pronoun's gender where the
+        text shows it; see `redline.coref`."""
+        coref: Coref | None = doc.user_data.get("redline_coref")
+        if coref is not None:
+            last = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < pronoun.idx), None)
+            return coref.pronoun(pronoun, (last.speaker, last.speaker_start) if last else None)
+        before = pronoun.idx
+        last_speaker = next((q for q in reversed(earlier) if q.speaker and q.speaker.kind == "person" and q.start < before), None)
+        since = last_speaker.start if last_speaker else -1
+        quoted = [(q.start, q.end) for q in earlier if q.kind != "indirect"]
+        for m in reversed(mentions):
+            if m.actor.kind != "person" or m.end > before or m.start < since:
+                continue
+            if m.start in inside or any(s <= m.start < e for s, e in quoted):
+                continue  # a name inside someone's quote is not who is speaking
+            token = doc.char_span(m.start, m.end, alignment_mode="expand").root
+            if last_speaker is None or token.dep_ in ("nsubj", "nsubjpass"):
+                return m.actor
+        return last_speaker.speaker if last_speaker else None
+
+    @staticmethod
+    def _body_referent(subject: Token, mentions: list[Mention], earlier: list[Quote]) -> Actor | None:
+        """"it said", "the statement said": the organisation or state that last spoke, else
+        the last one named."""
+        for q in reversed(earlier):
+            if q.speaker is not None and q.speaker.kind != "person" and q.start < subject.idx:
+                return q.speaker
+        for m in reversed(mentions):
+            if m.actor.kind != "person" and m.end <= subject.idx:
+                return m.actor
+        return None
+
+    def _according_to(self, sent: Span, mentions) -> tuple[Actor, int] | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+                objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+                if objs:
+                    actor = self._actor_at(objs[0], mentions)
+                    if actor:
+                        return actor, objs[0].idx
+        return None
