@@ -172,7 +172,7 @@ def test_every_keeps_polling_until_interrupted(site, config, db):
         time.sleep(1.0)
     finally:
         poller.send_signal(signal.SIGINT)
-        assert poller.wait(60) == 0, poller.stderr.read()[-2000:]
+        assert poller.wait(300) == 0, poller.stderr.read()[-2000:]
     with Store(db, read_only=True) as store:
         assert store.query("SELECT count(*) AS n FROM articles")[0]["n"] == 2
 
@@ -191,7 +191,10 @@ def test_a_page_a_stage_fails_on_stops_neither_the_poll_nor_the_poller(site, tmp
         assert len(Site.requests["/feed.xml"]) >= 3, "the poller stopped polling"
     finally:
         poller.send_signal(signal.SIGINT)
-        assert poller.wait(60) in (0, 130)  # stopped between polls, or in one (what it stored is whole)
+        # stopped between polls, or in one (what it stored is whole); the bound is generous because
+        # a poll under way finishes its article and a loaded machine can take long: this test is
+        # about stopping, not about how fast
+        assert poller.wait(300) in (0, 130)
     stderr = poller.stderr.read()
     errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
     huge = article_id_for_url(f"{site}/news/huge")
