@@ -8,7 +8,7 @@ import pytest
 from redline.ingest import ingest
 from redline.nlp import load_pipeline, make_docs
 from redline.store import Store
-from redline.transcripts import find_turns, label_name
+from redline.turns import find_turns, label_name
 
 # Written for these tests, in the shape of a press briefing (no-break spaces after the labels,
 # as published transcripts have them).

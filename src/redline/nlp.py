@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from redline.model import Sentence
-from redline.turns import find_turns
+from redline.turns import doc_turns
 
 # "WASHINGTON (Reuters) -", "MOSCOW/KYIV, March 3 (AP) —": the dateline opening a paragraph.
 DATELINE = re.compile(r"[A-Z][A-Z .,/'’-]{1,60}(?:,[^()\n]{1,30})?\s*\([^()\n]{2,40}\)\s*[-–—]+")
@@ -44,7 +44,7 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
         if span is not None:
             starts[span.start + 1:min(span.end + 1, len(doc)), 0] = -1
     # In a transcript the words after "MR. KIRBY:" start a sentence of their own, not one with the label.
-    for turn in find_turns(text):
+    for turn in doc_turns(doc):
         span = doc.char_span(turn.text_start, turn.text_start + 1, alignment_mode="expand")
         if span is not None and span.start > 0:
             starts[span.start, 0] = 1

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from redline.actors.dictionary import ActorDictionary, cached_dictionary
 from redline.coref import fold
 from redline.model import Actor, ActorId, Quote
-from redline.turns import Turn, find_turns, label_name
+from redline.turns import TURNS_KEY, Turn, doc_turns, label_name
 
 
 
@@ -83,7 +83,8 @@ class TranscriptReader:
         self.d = dictionary
 
     def __call__(self, doc: Doc) -> Doc:
-        turns = find_turns(doc.text)
+        turns = doc_turns(doc)
+        doc.user_data.pop(TURNS_KEY, None)  # found for the paragraph component and this one only
         if not turns:
             return doc
         speakers = Speakers(self.d, doc._.actor_mentions or [], doc._.published).resolve(
