@@ -28,23 +28,18 @@ from spacy.tokens import Doc, Token
 
 from redline.model import Actor, ActorId, Mention
 from redline.reading import sentence_of
+from redline.lang import words as _language_words
+
+WORDS = _language_words("quotes")
 
 # Honorifics and titles that may stand before a surname; the first two sets show gender.
-MALE_TITLES = {"mr", "mr.", "sir", "mister"}
-FEMALE_TITLES = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "dame", "lady"}
-TITLES = MALE_TITLES | FEMALE_TITLES | {
-    "dr", "dr.", "prof", "prof.", "professor", "gen", "gen.", "general", "sen", "sen.", "senator",
-    "rep", "rep.", "gov", "gov.", "governor", "president", "judge", "justice", "mayor", "minister",
-    "secretary", "ambassador", "chancellor", "premier", "king", "queen", "prince", "princess",
-    "pope", "cardinal", "bishop", "archbishop", "rev", "rev.", "father", "col", "col.", "capt",
-    "capt.", "lt", "lt.", "sgt", "sgt.", "det", "det.", "chief", "officer", "coach"}
+MALE_TITLES = WORDS.set("male_titles")
+FEMALE_TITLES = WORDS.set("female_titles")
+TITLES = MALE_TITLES | FEMALE_TITLES | WORDS.set("titles_more")
 # Nouns that describe a body, not a person: "the company said" is the body named last.
-BODY_NOUNS = {"company", "firm", "newspaper", "paper", "agency", "group", "organisation", "organization",
-              "union", "network", "broadcaster", "channel", "outlet", "publication", "court", "university",
-              "committee", "board", "party", "ministry", "department", "council", "association", "charity",
-              "campaign", "club", "team", "airline", "bank", "institute", "center", "centre", "office"}
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
+BODY_NOUNS = WORDS.set("body_nouns")
+PRONOUN_GENDER = WORDS.map("pronoun_gender")
+SUBJECT_DEPS = WORDS.list("subject_deps")
 SENTENCES_BACK = 4     # how far back a pronoun or a sentence's subject is looked for
 REFERENCES_BACK = 60   # how many references back a description or a name is looked for
 PHRASE_TOKENS = 20     # the largest subject phrase searched for a name

@@ -9,7 +9,7 @@ reporters are not named), kept as the context of the answer after it. An event t
 is the speaker's account: what the speaker's own side did stays `asserted`, what others did
 becomes `alleged`, attributed to the speaker (the gold guidelines' convention for briefings).
 
-A text is a transcript when `min_turns` paragraphs open with a label (data/transcripts.yaml);
+A text is a transcript when `min_turns` paragraphs open with a label (lang/en/transcripts.yaml);
 news articles that quote one line of an exchange do not reach it.
 
     nlp.add_pipe("redline_transcripts")   # after "redline_events"

@@ -5,5 +5,8 @@ verbs and titles of attribution that every news article repeats."""
 from __future__ import annotations
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from redline.lang import words as _language_words
 
-STOP = frozenset(STOP_WORDS) | {"said", "says", "told", "according", "mr", "ms", "also"}
+WORDS = _language_words("corpus")
+
+STOP = frozenset(STOP_WORDS) | WORDS.set("stop_more")

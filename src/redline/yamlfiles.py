@@ -26,6 +26,6 @@ def read_yaml(text: str):
     return yaml.load(text, Loader=WordsLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-def shipped(name: str):
-    """A data file shipped with Redline, parsed."""
-    return read_yaml(resources.files("redline.data").joinpath(name).read_text(encoding="utf-8")) or {}
+def shipped(name: str, folder: str = "redline.data"):
+    """A data file shipped with Redline (in redline/data, or `folder`), parsed."""
+    return read_yaml(resources.files(folder).joinpath(name).read_text(encoding="utf-8")) or {}

@@ -10,12 +10,14 @@ from spacy.tokens import Doc, Span, Token
 from redline.actors.matching import DictionaryMatches, covered_chars, phrase_head
 from redline.model import Actor, ActorId, Mention
 from redline.reading import first_conjunct, in_subtree
+from redline.lang import words as _language_words
+
+WORDS = _language_words("actors")
 
 # "the official" refers back to the last official named, whatever their title.
-GENERIC_PERSON_WORDS = {"official", "diplomat", "envoy"}
+GENERIC_PERSON_WORDS = WORDS.set("generic_person_words")
 # Role nouns that name a body, not a person ("the Russian government", "Chinese military").
-ORGANISATION_WORDS = {"government", "administration", "ministry", "department", "army", "navy", "military",
-                      "authorities", "regime", "cabinet", "parliament", "court", "council", "party", "company"}
+ORGANISATION_WORDS = WORDS.set("organisation_words")
 
 
 class GroupResolution(DictionaryMatches):

@@ -12,18 +12,16 @@ from spacy.tokens import Doc, Span, Token
 from redline.actors.dictionary import ActorDictionary
 from redline.model import Mention
 from redline.reading import first_conjunct
+from redline.lang import words as _language_words
+
+WORDS = _language_words("actors")
 
 # A capital after one of these is a place ("talks in Rome"), not a government acting.
-PLACE_WORDS = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "toward", "towards", "via", "visit", "trip"}
+PLACE_WORDS = WORDS.set("place_words")
 NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
-NOT_NAMES = {"said", "says", "say", "told", "tells", "added", "adds", "warned", "warns", "reported"}
+NOT_NAMES = WORDS.set("not_names")
 # Words that may stand before a name without being part of it.
-NAME_TITLES = {"mr", "ms", "mrs", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "adviser", "advisor", "president",
-               "minister", "premier", "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson", "general",
-               "gen", "sen", "senator", "rep", "governor", "gov", "ambassador", "envoy", "king", "queen", "prince",
-               "princess", "pope", "judge", "justice", "mayor", "chairman", "chairwoman", "chair", "director", "leader",
-               "commander", "colonel", "admiral", "counsellor", "councillor", "state", "vice", "deputy", "foreign",
-               "defence", "defense", "prime", "first", "lady", "chief", "officer"}
+NAME_TITLES = WORDS.set("name_titles")
 
 
 def covered_chars(mentions: list[Mention]) -> set[int]:

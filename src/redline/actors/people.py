@@ -13,9 +13,12 @@ from spacy.tokens import Doc, Span
 from redline.actors.matching import DictionaryMatches, covered_chars
 from redline.model import Actor, ActorId, Mention
 from redline.reading import sentence_of
+from redline.lang import words as _language_words
+
+WORDS = _language_words("actors")
 
 # Words a role phrase may hold between its title words ("Secretary of State").
-ROLE_LINKS = {"of", "for", "'s", "’s", "-"}
+ROLE_LINKS = WORDS.set("role_links")
 FUZZY_SAME_PERSON = 88
 
 

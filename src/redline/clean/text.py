@@ -4,7 +4,7 @@ No library does this for plain text: boilerplate removers (trafilatura, jusText)
 HTML tree, and a scraper's .txt has none. So the rules here work on lines, by kind:
 
 - patterns of furniture kinds (comment boxes, "See also" links, wire credits ...), read
-  from `data/furniture.yaml`, matched against whole lines;
+  from `lang/en/furniture.yaml`, matched against whole lines;
 - shape and position: section labels above the headline, label + teaser blocks inside the
   article (a related-story box), short non-sentences after the last sentence, captions
   that are only names, the headline repeated at the foot of the page, the outlet's own
@@ -25,13 +25,16 @@ from typing import Iterable
 
 from redline import schemas
 from redline.model import RemovedLine
+from redline.lang import words as _language_words
+
+WORDS = _language_words("actors")
 
 # A sentence ends in . ! ? … (or : before a quote), maybe followed by closing quotes/brackets.
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # "WASHINGTON (Sputnik) -": the wire or outlet named in a dateline.
 DATELINE_SOURCE = re.compile(r"^[A-Z][A-Z .,/'’-]{1,60}\(([^()]{2,40})\)\s*[-–—]")
-NAME_CONNECTORS = {"and", "&", "with", "of", "de", "al", "bin", "van", "von"}
+NAME_CONNECTORS = WORDS.set("name_connectors")
 # Zero-width and other invisible format characters scraped along with the text (dropped:
 # they sit inside words), and control characters (a space: they sit between words).
 INVISIBLE = dict.fromkeys(

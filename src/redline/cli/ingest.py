@@ -21,7 +21,7 @@ def ingest(
     feed: list[str] = typer.Option([], "--feed", help="An RSS or Atom feed (URL or file) whose linked pages to fetch and ingest; repeatable."),
     every: Optional[str] = typer.Option(None, "--every", help="With --feed: poll again at this interval (30s, 10m, 2h) until Ctrl-C."),
     manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV or JSONL metadata: id,file,outlet,url,published,language."),
-    furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like data/furniture.yaml)."),
+    furniture: list[Path] = typer.Option([], "--furniture", help="Extra furniture patterns (YAML, like lang/en/furniture.yaml)."),
     actors: list[Path] = typer.Option([], "--actors", help="Extra actor dictionary (YAML, like data/people.yaml)."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra event rules (YAML, like data/events.yaml)."),
     force: bool = typer.Option(False, "--force", help="Re-process articles even when they are already stored."),

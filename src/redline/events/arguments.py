@@ -10,10 +10,13 @@ from redline.events.rules import Rule
 from redline.events.syntax import (MAX_REFERENCE_DEPTH, MODIFIER_LABELS, NP_LABELS, QUANTITY_HEADS, THIRD_PERSON,
                                    is_light_verb, meeting_participants, noun_phrase, subject_of)
 from redline.reading import sentence_of
+from redline.lang import words as _language_words
 
-FIRST_PERSON = {"we", "us", "our", "i"}
+WORDS = _language_words("events")
+
+FIRST_PERSON = WORDS.set("first_person")
 # Prepositions inside an act's object that name whom it is aimed at ("calls by X", "aid for X").
-AIMED_PREPS = {"of", "for", "with", "to", "on", "against", "by", "from"}
+AIMED_PREPS = WORDS.set("aimed_preps")
 # Verbal acts whose target is often named in the clause they govern.
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "THREATEN", "REJECT", "SUPPORT"}
 

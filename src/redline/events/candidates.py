@@ -17,13 +17,16 @@ from spacy.tokens import Doc, Token
 
 from redline.events.rules import EventRules, Rule
 from redline.events.typer import EventTyper
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 # Words the typer reads, as in its training (train/event_typer.py: CANDIDATE_POS).
 CANDIDATE_POS = {"VERB", "NOUN"}
 # The prepositions whose object is a predicate's target when no rule of the word names them:
 # "sent weapons to X", "sanctions against X", "pressure on X", "talks with X", "fired at X".
-VERB_TARGET_PREPS = ("to", "against", "on", "with", "at", "into")
-NOUN_TARGET_PREPS = ("of", "to", "against", "on", "with", "into")
+VERB_TARGET_PREPS = WORDS.list("verb_target_preps")
+NOUN_TARGET_PREPS = WORDS.list("noun_target_preps")
 # Sentences typed in one encoder pass: pieces are padded to the longest of the batch.
 BATCH = 32
 

@@ -33,18 +33,19 @@ from redline.events.syntax import subject_of
 from redline.model import Actor, ActorId, Event, Mention, Quote, is_state
 from redline.quotes import cue_words
 from redline.reading import climb, drop_index, sentence_of
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
 
 # Deaths these words explain were no attack ("killed in a helicopter crash").
-ACCIDENT_WORDS = {"crash", "accident", "collision", "earthquake", "flood", "storm", "avalanche", "landslide",
-                  "derailment", "blaze", "drowning", "disease", "outbreak"}
+ACCIDENT_WORDS = WORDS.set("accident_words")
 # Nouns whose "of" phrase names an event as background, not as news ("the impact of the war").
-BACKGROUND_FRAMES = {"impact", "anniversary", "aftermath", "cost", "consequence", "effect", "result", "history",
-                     "legacy", "context", "wake", "memory", "lesson", "role"}
+BACKGROUND_FRAMES = WORDS.set("background_frames")
 # Prepositions of a noun that dates another event ("after Russia's attack", "ahead of a meeting").
-TIME_WORDS = {"after", "before", "since", "following", "amid", "during", "until", "ahead", "prior"}
+TIME_WORDS = WORDS.set("time_words")
 
 
 @Language.factory("redline_events", default_config={

@@ -14,11 +14,14 @@ from redline.events.rules import Rule
 from redline.events.syntax import PLACE_LABELS
 from redline.model import Place, is_state
 from redline.reading import climb, entity_at, in_subtree, once_per_sentence, sentence_ents
+from redline.lang import words as _language_words
 
-PLACE_PREPS = {"in", "at", "near", "outside", "inside", "off", "across", "around", "on"}
-PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "port", "capital", "state"}
+WORDS = _language_words("events")
+
+PLACE_PREPS = WORDS.set("place_preps")
+PLACE_NOUNS = WORDS.set("place_nouns")
 # "In a statement published Oct. 25": the date a statement carrying the event was made.
-PUBLISHING_VERBS = {"publish", "release", "issue", "broadcast", "post", "air", "carry", "give", "deliver"}
+PUBLISHING_VERBS = WORDS.set("publishing_verbs")
 
 
 class ContextReader:

@@ -13,14 +13,15 @@ import re
 from dataclasses import dataclass
 
 import dateparser
+from redline.lang import words as _language_words
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december"]
+WORDS = _language_words("dates")
+
+WEEKDAYS = WORDS.list("weekdays")
+MONTHS = WORDS.list("months")
 MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
-SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
+SEASONS = WORDS.map("seasons")
+NUMBERS = WORDS.map("numbers")
 COUNTED = re.compile(r"(\d{1,3}|" + "|".join(NUMBERS) + r") (years?|months?)(?: ago| earlier| before)?")
 VAGUE = re.compile(r"\b(recent|recently|weeks?|months?|days|past|coming|soon|ago|earlier this|later this)\b")
 

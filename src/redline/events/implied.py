@@ -11,11 +11,14 @@ from redline.events.event import unplaced
 from redline.events.rules import Rule
 from redline.events.syntax import QUANTITY_HEADS, THIRD_PERSON, is_light_verb, subject_of
 from redline.model import Actor, ActorId, Place, is_state
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 # Material acts whose target, when no actor is named, is the country where they happen.
 PLACE_TARGET_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "AID"}
 # Offices held only at home: a holder of unknown country is of the country the sentence names.
-DOMESTIC_OFFICES = {"judge", "prosecutor", "magistrate", "governor", "gov.", "mayor", "police chief", "sheriff"}
+DOMESTIC_OFFICES = WORDS.set("domestic_offices")
 # Acts whose object is what the source gives or moves ("sent troops"), never its target.
 OWN_OBJECT_TYPES = {"AID", "MOBILIZE"}
 # Acts that, with no target named and one country in the sentence, are done to that country.

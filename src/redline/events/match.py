@@ -6,8 +6,11 @@ from spacy.tokens import Token
 
 from redline.events.rules import Rule
 from redline.events.syntax import MODALS_FUTURE, MODIFIER_LABELS, PLACE_LABELS, noun_phrase
+from redline.lang import words as _language_words
 
-MILITARY_WORDS = {"troops", "forces", "soldiers", "army", "military", "units", "navy"}
+WORDS = _language_words("events")
+
+MILITARY_WORDS = WORDS.set("military_words")
 
 
 class RuleMatcher:

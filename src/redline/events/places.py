@@ -15,10 +15,13 @@ import pycountry
 
 from redline.actors.dictionary import ActorDictionary
 from redline.model import Place, is_state
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 
 # Words after a name that make it a division of the place named ("Kherson region").
-DIVISION_WORDS = {"province", "region", "oblast", "district", "governorate", "state", "county", "city", "area"}
+DIVISION_WORDS = WORDS.set("division_words")
 
 
 @lru_cache(maxsize=1)

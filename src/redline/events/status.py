@@ -8,16 +8,17 @@ from redline.events.rules import Rule
 from redline.events.syntax import MODALS_FUTURE, subject_of
 from redline.model import Actor, Quote
 from redline.reading import climb
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 # Labels along which a verb above the trigger governs it (its clause, not its subject).
 # A noun's complement clause ("no indication that ...") is governed by it; a relative clause
 # ("a plan, which Putin welcomed") has a status of its own.
-CLAUSE_LABELS = {"xcomp", "ccomp", "advcl", "pcomp", "pobj", "prep", "acomp", "dobj", "conj", "oprd", "acl"}
-MODALS_HYPOTHETICAL = {"could", "might", "may", "would", "should", "can"}
+CLAUSE_LABELS = WORDS.set("clause_labels")
+MODALS_HYPOTHETICAL = WORDS.set("modals_hypothetical")
 # Nouns of statements whose "that" clause is the speaker's claim.
-SPEECH_NOUNS = {"announcement", "statement", "claim", "claims", "allegation", "assertion", "report", "reports", "rumour",
-                "rumor", "speculation",
-                "accusation", "assurance", "pledge", "promise", "warning", "insistence", "charge"}
+SPEECH_NOUNS = WORDS.set("speech_nouns")
 
 
 class StatusReader:

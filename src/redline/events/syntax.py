@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 from spacy.tokens import Token
+from redline.lang import words as _language_words
+
+WORDS = _language_words("events")
 
 
 # Dependency labels that stay inside one noun phrase when collecting an argument's actors.
-NP_LABELS = {"compound", "amod", "poss", "nmod", "conj", "appos", "det", "cc", "nummod", "case", "quantmod"}
+NP_LABELS = WORDS.set("np_labels")
 # The words that say what an object is ("new sanctions", "joint military exercises"), not what
 # stands beside it in apposition or coordination.
-MODIFIER_LABELS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod"}
+MODIFIER_LABELS = WORDS.set("modifier_labels")
 # Verbs whose object noun is the event itself ("began its invasion", "stepped up attacks").
-LIGHT_VERBS = {"begin", "start", "continue", "escalate", "intensify", "step", "launch", "carry", "conduct", "hold",
-               "mount", "stage", "resume", "expand", "announce", "order", "open", "complete", "issue", "speed",
-               "make", "file", "lodge", "deliver", "voice", "express", "level", "renew", "avoid"}
+LIGHT_VERBS = WORDS.set("light_verbs")
 # "Tens of thousands of students", "members of the group": the people are in the "of" phrase.
-QUANTITY_HEADS = {"tens", "thousands", "hundreds", "dozens", "scores", "millions", "group", "groups", "members", "third",
-                  "half", "quarter",
-                  "member", "some", "most", "many", "one", "two", "three", "part", "number", "majority", "delegation"}
-MODALS_FUTURE = {"will", "shall", "'ll", "wo"}
+QUANTITY_HEADS = WORDS.set("quantity_heads")
+MODALS_FUTURE = WORDS.set("modals_future")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # How deep one argument's actors are looked for through pronouns, quantities and "of" phrases.
 MAX_REFERENCE_DEPTH = 8
-THIRD_PERSON = {"it", "its", "they", "them", "their", "he", "she", "him", "her", "his"}
+THIRD_PERSON = WORDS.set("third_person")
 # Nouns that frame a time inside a meeting: "at the end of the talks", "on the sidelines of".
-MEETING_FRAMES = {"end", "start", "beginning", "close", "conclusion", "sidelines", "margins", "course", "day",
-                  "days", "round", "part", "eve"}
-MEETING_PREPS = {"during", "at", "in", "after", "before", "following", "of", "on", "ahead", "throughout"}
+MEETING_FRAMES = WORDS.set("meeting_frames")
+MEETING_PREPS = WORDS.set("meeting_preps")
 
 
 def is_light_verb(verb: Token) -> bool:

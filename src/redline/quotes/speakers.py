@@ -12,15 +12,17 @@ from redline.actors.dictionary import ActorDictionary
 from redline.coref import Coref
 from redline import schemas
 from redline.model import Actor, ActorId, Mention, Quote
+from redline.lang import words as _language_words
 
-PRONOUNS = {"he", "she", "him", "her"}
+WORDS = _language_words("quotes")
+
+PRONOUNS = WORDS.set("pronouns")
 # Subjects that stand for whoever issued them: "the statement said".
-STATEMENT_WORDS = {"statement", "communique", "communiqué", "release", "report", "readout"}
+STATEMENT_WORDS = WORDS.set("statement_words")
 # Writings whose words are their author's: "her tweet read", "the ministry's letter said".
-AUTHORED_WORDS = STATEMENT_WORDS | {"tweet", "post", "letter", "email", "e-mail", "message", "note", "memo",
-                                    "decree", "proclamation", "website", "summary", "ruling", "order"}
+AUTHORED_WORDS = STATEMENT_WORDS | WORDS.set("authored_words_more")
 # Anonymous speakers described rather than named: "an insurgent source", "people familiar with ...".
-DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative", "witness", "witnesses", "aide", "aides"}
+DESCRIBED_SPEAKERS = WORDS.set("described_speakers")
 
 
 @lru_cache(maxsize=1)

@@ -19,15 +19,16 @@ import yaml
 
 from redline.schemas.check import RuleFileError, Spec, compose, construct
 from redline.schemas.events import EVENTS
-from redline.schemas.files import ACTORS, FURNITURE, QUOTES, TRANSCRIPTS, WATCH
+from redline.schemas.files import ACTORS, FURNITURE, LANGUAGE_WORDS, QUOTES, TRANSCRIPTS, WATCH
 
 # kind -> (schema, what it is called, where it is used)
 KINDS: dict[str, tuple[Spec, str, str]] = {
     "events": (EVENTS, "event rules", "`redline ingest --rules` or the setting rule_files"),
     "actors": (ACTORS, "an actor dictionary", "`redline ingest --actors` or the setting actor_files"),
     "furniture": (FURNITURE, "furniture patterns", "`redline ingest --furniture`"),
-    "quotes": (QUOTES, "quote cues", "data/quotes.yaml"),
-    "transcripts": (TRANSCRIPTS, "transcript label words", "data/transcripts.yaml"),
+    "quotes": (QUOTES, "quote cues", "lang/en/quotes.yaml"),
+    "transcripts": (TRANSCRIPTS, "transcript label words", "lang/en/transcripts.yaml"),
+    "words": (LANGUAGE_WORDS, "language words", "src/redline/lang/en/words.yaml"),
     "watch": (WATCH, "watch rules", "`redline watch`, `serve --rules` or the setting watch_rules"),
 }
 
@@ -72,10 +73,20 @@ def read(path: str | Path, kind: str):
     return parse(text, kind, str(path))
 
 
+# The kinds of shipped file that hold a language's words: they are in redline/lang/en/.
+LANGUAGE_KINDS = ("quotes", "transcripts", "furniture", "words")
+
+
 def shipped(name: str, kind: str):
-    """A rule file shipped in redline/data, read and checked (an empty file is {})."""
-    source = resources.files("redline.data").joinpath(name)
-    return parse(source.read_text(encoding="utf-8"), kind, f"src/redline/data/{name}") or {}
+    """A rule file shipped with Redline, read and checked (an empty file is {}): in redline/data,
+    or, for the words of a language, in redline/lang/en."""
+    if kind in LANGUAGE_KINDS:
+        from redline.lang import language_file
+
+        text, file = language_file(name)
+    else:
+        text, file = resources.files("redline.data").joinpath(name).read_text(encoding="utf-8"), f"src/redline/data/{name}"
+    return parse(text, kind, file) or {}
 
 
 def check_files(**files_by_kind) -> None:
@@ -85,4 +96,4 @@ def check_files(**files_by_kind) -> None:
             read(path, kind)
 
 
-__all__ = ["KINDS", "RuleFileError", "check_files", "kind_of", "parse", "read", "shipped"]
+__all__ = ["KINDS", "LANGUAGE_KINDS", "RuleFileError", "check_files", "kind_of", "parse", "read", "shipped"]

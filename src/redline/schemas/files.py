@@ -59,16 +59,20 @@ ACTORS = Keys({
     "ranks": MapOf(WORDS),
 }, kind="an actor file (countries, organisations, people, sectors, roles, ranks)")
 
-# -- page furniture: data/furniture.yaml and --furniture files ---------------------------------
+# -- page furniture: lang/en/furniture.yaml and --furniture files ---------------------------
 FURNITURE = Keys({"reasons": MapOf(ListOf(REGEX))}, kind="furniture patterns (a mapping with `reasons`)")
 
-# -- quote cues: data/quotes.yaml ---------------------------------------------------------------
+# -- quote cues: lang/en/quotes.yaml ------------------------------------------------------------
 QUOTES = Keys({"speech": WORDS, "framing": WORDS}, kind="quote cues (speech, framing)")
 
-# -- transcript labels: data/transcripts.yaml ---------------------------------------------------
+# -- transcript labels: lang/en/transcripts.yaml ------------------------------------------------
 TRANSCRIPTS = Keys({"honorifics": WORDS, "unnamed": WORDS, "not_speakers": WORDS, "min_turns": INT},
                    required=("honorifics", "unnamed", "not_speakers", "min_turns"),
                    kind="transcript label words (honorifics, unnamed, not_speakers, min_turns)")
+
+# -- a language's words: lang/en/words.yaml (lists, or maps of words to words or numbers) -----
+LANGUAGE_WORDS = Keys({group: MapOf(Either((WORDS, MapOf(STR)))) for group in ("actors", "quotes", "events", "dates", "corpus")},
+                      kind="language words (actors, quotes, events, dates, corpus)")
 
 # -- watch rules: `redline watch RULES.yaml`, `serve --rules`, setting watch_rules --------------
 MODALITIES = ("asserted", "alleged", "future", "hypothetical")  # as redline.analysis.frames
@@ -95,4 +99,4 @@ WATCH_RULE = Keys({
 WATCH = Either((ListOf(WATCH_RULE), Keys({"rules": ListOf(WATCH_RULE)}, required=("rules",))),
                label="watch rules (a list of rules, or `rules:` holding one)")
 
-__all__ = ["ACTORS", "FURNITURE", "QUOTES", "TRANSCRIPTS", "WATCH"]
+__all__ = ["ACTORS", "FURNITURE", "LANGUAGE_WORDS", "QUOTES", "TRANSCRIPTS", "WATCH"]
