@@ -158,13 +158,25 @@ class Store:
 
     @staticmethod
     def delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-        """Remove these articles, all their rows and their failures (inside the caller's transaction)."""
+        """Remove these articles, all their rows and their failures (inside the caller's transaction).
+
+        The tables of an article's rows have no index on article_id: a delete reads the whole
+        column. They are looked into only for the articles that are stored (rows are written
+        with their article, in one transaction), so that a batch of new articles reads none."""
         con.register("deleted_ids", pa.table({"id": pa.array(ids, pa.string())}))
+        try:
+            con.execute("DELETE FROM failures WHERE article_id IN (SELECT id FROM deleted_ids)")  # it failed before, not now
+            stored = [row[0] for row in con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT id FROM deleted_ids)").fetchall()]
+        finally:
+            con.unregister("deleted_ids")
+        if not stored:
+            return
+        con.register("deleted_ids", pa.table({"id": pa.array(stored, pa.string())}))
         try:
             for table in ARTICLE_CHILD_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM deleted_ids)")
             con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM deleted_ids)")
-            con.execute("DELETE FROM failures WHERE article_id IN (SELECT id FROM deleted_ids)")  # it failed before, not now
         finally:
             con.unregister("deleted_ids")
 
