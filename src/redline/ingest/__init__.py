@@ -43,8 +43,8 @@ from redline.model import ArticleRecord
 from redline.nlp import pipeline_key
 from redline.store import Store
 
-__all__ = ["NLP_BATCH", "PIPELINE_VERSION", "WRITE_BATCH", "WRITE_CHARS", "ArticleSteps", "ArticleTimeout", "Attempt", "Failed", "Findings",
-           "IngestReport", "Ingestor", "Parsed", "analyse", "analyse_one", "die_with_parent", "failed_article",
+__all__ = ["NLP_BATCH", "PIPELINE_VERSION", "WRITE_BATCH", "WRITE_CHARS", "ArticleSteps", "ArticleTimeout",
+           "Attempt", "Failed", "Findings", "IngestReport", "Ingestor", "Parsed", "analyse", "analyse_one", "die_with_parent", "failed_article",
            "failed_before_note", "id_stored_from_elsewhere", "id_used_in_this_run", "ingest", "sha256",
            "texts_of", "time_limit"]
 
