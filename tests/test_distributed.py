@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from redline.ingest.distributed import DaskIngest
+from redline.ingest.distributed import DaskIngest, partitions
 from redline.store import Store
 from tests.conftest import EXAMPLES, contents, copied_corpus, one_machine_contents
 
@@ -89,3 +89,15 @@ def test_a_worker_killed_mid_partition_loses_nothing(cluster, tmp_path, tally):
     lost = [t for t, rows in reference.items() if contents(tmp_path / "k.duckdb")[t] != rows]
     tally["data lost"] += len(lost)
     assert lost == [] and not result["report"].errors
+
+
+def test_partitions_are_cut_by_bytes_in_order(tmp_path):
+    sizes = [300, 300, 300, 1500, 100, 100, 700]
+    files = []
+    for i, size in enumerate(sizes):
+        (f := tmp_path / f"{i}.txt").write_text("x" * size)
+        files.append(f)
+    parts = partitions(files, max_bytes=1000)
+    assert [p for part in parts for p in part] == files  # every file once, in input order
+    assert [[sizes[files.index(f)] for f in part] for part in parts] == [[300, 300, 300], [1500], [100, 100, 700]]
+    assert [len(part) for part in partitions(files, max_bytes=1000, max_files=2)] == [2, 1, 1, 2, 1]

@@ -64,3 +64,40 @@ def test_eval_quotes_command(run_cli, tmp_path):
     assert result.exit_code == 0 and json.loads(result.output)["marked"]["recall"] == 1.0
     result = run_cli("eval", "quotes", tmp_path / "missing.jsonl")
     assert result.exit_code == 2 and "missing.jsonl" in result.output
+
+
+def _articles(n: int, bad: int | None = None):
+    from redline.model import ArticleRecord, RemovedLine, Sentence
+
+    return [ArticleRecord(
+        id=f"a{i}", raw=f"raw {i}", text=f"One. Two {i}.", content_hash=f"c{i}", metadata_hash="m", source_path="p",
+        source_format="txt", outlet="Wire" if i % 2 else None, removed=[RemovedLine(0, "Share this", "furniture")],
+        sentences=[Sentence(0, 4, "One."), Sentence(5, 9 + len(str(i)), None if i == bad else f"Two {i}.")],
+        short_lines=["Share this"], terms=["two"] if i % 3 else None,
+    ) for i in range(n)]
+
+
+def _rows(store: Store) -> dict[str, list]:
+    from redline.store import ARTICLE_CHILD_TABLES
+
+    return {t: store.con.execute(f"SELECT * {'EXCLUDE (ingested_at)' if t == 'articles' else ''} FROM {t} ORDER BY ALL").fetchall()
+            for t in ("articles", *ARTICLE_CHILD_TABLES)}
+
+
+def test_a_batch_stores_what_one_write_per_article_stores_and_replaces_on_rewrite(tmp_path):
+    with Store(tmp_path / "one.duckdb") as one, Store(tmp_path / "batch.duckdb") as batch:
+        for rec in _articles(5):
+            one.save_article(rec)
+        batch.save_articles(_articles(5))
+        assert _rows(batch) == _rows(one) and len(_rows(batch)["sentences"]) == 10
+        batch.save_articles(_articles(3))  # written again: replaced, not doubled
+        assert _rows(batch) == _rows(one)
+
+
+def test_a_batch_the_database_refuses_leaves_nothing_of_it(tmp_path):
+    with Store(tmp_path / "t.duckdb") as store:
+        store.save_articles(_articles(2))
+        before = _rows(store)
+        with pytest.raises(Exception):
+            store.save_articles(_articles(4, bad=3))  # a3 (the fourth): its second sentence violates NOT NULL
+        assert _rows(store) == before  # neither the new articles nor the replacement of a0, a1

@@ -117,12 +117,17 @@ class ActorDictionary:
         title = longest_match(self._rank_pattern(), phrase)
         return self.ranks[title] if title else None
 
-    # One compiled alternation per table, rebuilt when files are added (they are cached per table size).
+    # One compiled alternation per table, kept on the dictionary and dropped when `add_roles`
+    # changes the tables (sorting the table on every call cost more than the match).
     def _role_pattern(self) -> re.Pattern:
-        return _phrase_pattern(tuple(sorted(self.role_sectors)), plurals=True)
+        if (pattern := self.__dict__.get("_role_re")) is None:
+            pattern = self.__dict__["_role_re"] = _phrase_pattern(tuple(sorted(self.role_sectors)), plurals=True)
+        return pattern
 
     def _rank_pattern(self) -> re.Pattern:
-        return _phrase_pattern(tuple(sorted(self.ranks)), plurals=False)
+        if (pattern := self.__dict__.get("_rank_re")) is None:
+            pattern = self.__dict__["_rank_re"] = _phrase_pattern(tuple(sorted(self.ranks)), plurals=False)
+        return pattern
 
     # -- loading --------------------------------------------------------------------------
     def add_countries(self, data: dict) -> None:
@@ -170,6 +175,8 @@ class ActorDictionary:
 
     def add_roles(self, data: dict) -> None:
         self.sectors = list(data.get("sectors") or self.sectors)
+        for compiled in ("_role_re", "_rank_re"):  # rebuilt from the grown tables when next asked for
+            self.__dict__.pop(compiled, None)
         for sector, words in (data.get("roles") or {}).items():
             for word in words:
                 self.role_sectors[word] = sector

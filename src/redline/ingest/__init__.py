@@ -1,8 +1,11 @@
 """Ingest: files -> clean articles -> language -> spaCy -> the database, one article at a time.
 
 Idempotent: an article whose content and metadata are already stored is skipped, so an
-interrupted run is completed by running it again. Each article is written in its own
-transaction (see `store.Store.save_article`).
+interrupted run is completed by running it again. Parsed articles are written in batches, one
+transaction each (see `store.Store.save_articles`), bounded by `write_batch` articles and
+`write_chars` characters of input and text; an article is reported stored once its batch is
+committed, and a batch the database refuses is written again one article at a time, so that
+only the article it refuses fails.
 
 Isolated: an exception in any stage (cleaning, a spaCy component, the write) fails that
 article alone. It is reported as `FILE[:LINE] (article ID): STAGE: problem`, kept in the
@@ -40,12 +43,16 @@ from redline.model import ArticleRecord
 from redline.nlp import pipeline_key
 from redline.store import Store
 
-__all__ = ["NLP_BATCH", "PIPELINE_VERSION", "ArticleSteps", "ArticleTimeout", "Attempt", "Failed", "Findings",
-           "IngestReport", "Ingestor", "Parsed", "analyse", "analyse_one", "die_with_parent", "failed_article",
+__all__ = ["NLP_BATCH", "PIPELINE_VERSION", "WRITE_BATCH", "WRITE_CHARS", "ArticleSteps", "ArticleTimeout",
+           "Attempt", "Failed", "Findings", "IngestReport", "Ingestor", "Parsed", "analyse", "analyse_one", "die_with_parent", "failed_article",
            "failed_before_note", "id_stored_from_elsewhere", "id_used_in_this_run", "ingest", "sha256",
            "texts_of", "time_limit"]
 
 NLP_BATCH = 16
+# A write batch: at most this many articles, and this many characters of input and clean text
+# (what a batch holds in memory beyond the parse); the transaction's fixed cost is paid once.
+WRITE_BATCH = 8
+WRITE_CHARS = 16 * 2**20
 
 
 class Ingestor(ArticleSteps):
@@ -64,6 +71,8 @@ class Ingestor(ArticleSteps):
         outlet_repeated: dict[str, frozenset[str]] | None = None,
         retry_failed: bool = False,
         failed_before: dict[str, tuple[str, str, str]] | None = None,
+        write_batch: int = WRITE_BATCH,
+        write_chars: int = WRITE_CHARS,
     ):
         self.store = store
         self.settings = settings or Settings()
@@ -84,6 +93,9 @@ class Ingestor(ArticleSteps):
         self._pipeline_key = (*pipeline_key(self.settings), self.settings.max_article_seconds)
         self.workers = max(1, workers)
         self.batch_size = batch_size
+        self.write_batch, self.write_chars = max(1, write_batch), write_chars
+        self._unwritten: list[tuple[ArticleRecord, Attempt]] = []  # parsed, awaiting their batch's transaction
+        self._unwritten_chars = 0
         self._in_flight: deque = deque()  # (batch, future, tried before)
         self.pool: ProcessPoolExecutor | None = None  # started when a second batch shows the corpus is not tiny
 
@@ -252,21 +264,42 @@ class Ingestor(ArticleSteps):
                 continue
             rec.sentences, rec.terms, rec.mentions, rec.quotes, rec.events = found
             self._save(rec, attempt)
+        self._write()  # what a parse batch found is not kept waiting for the next one
 
     def _drain(self) -> None:
         self._flush(last=True)
         while self._in_flight:
             self._store_oldest()
+        self._write()
 
     def _save(self, rec: ArticleRecord, attempt: Attempt) -> None:
-        try:
-            self.store.save_article(rec)
-        except Exception as err:  # a value the database refuses: this article alone (its transaction rolled back)
-            self._fail(attempt, "store", describe(err))
+        """Queue an article for the next write batch, written when the batch is full."""
+        self._unwritten.append((rec, attempt))
+        self._unwritten_chars += len(rec.raw) + len(rec.text)
+        if len(self._unwritten) >= self.write_batch or self._unwritten_chars >= self.write_chars:
+            self._write()
+
+    def _write(self) -> None:
+        """Write the queued articles in one transaction; if the database refuses it, each one
+        in its own, so that only the article it refuses fails (its transaction rolled back)."""
+        batch, self._unwritten, self._unwritten_chars = self._unwritten, [], 0
+        if not batch:
             return
-        self.report.stored.append(rec.id)
-        self.on_progress("stored", rec.id)
-        self.store.let_readers_in()  # a web app serving this file gets a turn between articles
+        try:
+            self.store.save_articles([rec for rec, _ in batch])
+            written = batch
+        except Exception:  # a value the database refuses: found again below, article by article
+            written = []
+            for rec, attempt in batch:
+                try:
+                    self.store.save_article(rec)
+                    written.append((rec, attempt))
+                except Exception as err:
+                    self._fail(attempt, "store", describe(err))
+        for rec, _ in written:
+            self.report.stored.append(rec.id)
+            self.on_progress("stored", rec.id)
+        self.store.let_readers_in()  # a web app serving this file gets a turn between transactions
 
 
 def texts_of(batch: list[tuple[ArticleRecord, Attempt]]) -> list[tuple[str, "dt.date | None"]]:

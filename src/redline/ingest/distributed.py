@@ -35,7 +35,23 @@ from redline.ingest.report import IngestReport, failed_before_note
 from redline.nlp import pipeline_key
 from redline.store import Store
 
-FILES_PER_PARTITION = 64
+# A partition holds files up to this many bytes (at least one file: a file is never split), so
+# that tasks hold about the same work whether the corpus is one-line texts or HTML pages.
+PARTITION_BYTES = 2 * 2**20
+
+
+def partitions(files: list[Path], max_bytes: int = PARTITION_BYTES, max_files: int | None = None) -> list[list[Path]]:
+    """`files` cut in order into partitions of at most `max_bytes` of input (and `max_files` files)."""
+    parts: list[list[Path]] = []
+    size = 0
+    for f in files:
+        grows = f.stat().st_size
+        if not parts or size + grows > max_bytes or (max_files and len(parts[-1]) >= max_files):
+            parts.append([])
+            size = 0
+        parts[-1].append(f)
+        size += grows
+    return parts
 
 
 def partition_key(files: list[Path], settings: Settings, furniture: tuple[str, ...], manifest: Manifest) -> str:
@@ -92,7 +108,8 @@ class DaskIngest:
 
     def __init__(self, store: Store, settings: Settings | None = None, manifest: Manifest | None = None,
                  furniture=(), scheduler: str | None = None, workers: int = 2, parquet: Path | None = None,
-                 load: bool = True, force: bool = False, files_per_partition: int = FILES_PER_PARTITION,
+                 load: bool = True, force: bool = False, partition_bytes: int = PARTITION_BYTES,
+                 files_per_partition: int | None = None,
                  on_progress: Callable[[str, str], None] | None = None, retry_failed: bool = False):
         self.store = store
         self.settings = settings or Settings()
@@ -104,7 +121,7 @@ class DaskIngest:
         self.keep_folder = parquet is not None
         self.load = load
         self.force = force
-        self.files_per_partition = files_per_partition
+        self.partition_bytes, self.files_per_partition = partition_bytes, files_per_partition
         self.on_progress = on_progress or (lambda event, detail: None)
         self.report = IngestReport()
         self.loader = Loader(store, self.report, force=force, on_progress=self.on_progress)
@@ -121,7 +138,7 @@ class DaskIngest:
         # do the articles that failed before, which the workers cannot look up.
         repeated = Ingestor(self.store, self.settings, self.manifest).find_outlet_furniture(files)
         failed_before = {} if self.retry_failed else self.store.failed_identities()
-        parts = [files[i:i + self.files_per_partition] for i in range(0, len(files), self.files_per_partition)]
+        parts = partitions(files, self.partition_bytes, self.files_per_partition)
         keys = [partition_key(part, self.settings, self.furniture, self.manifest) for part in parts]
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.retry_failed:  # a partition kept from an earlier run holds its failures: parse it again

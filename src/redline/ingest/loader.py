@@ -67,11 +67,8 @@ class Loader:
                 new.append(article_id)
             self._loaded_ids.setdefault(article_id, path)
         with self.store.transaction():
+            self.store.delete_articles(con, new)
             con.register("incoming", pa.table({"id": pa.array(new, pa.string())}))
-            for table in ARTICLE_CHILD_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM incoming)")
-            con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM incoming)")
-            con.execute("DELETE FROM failures WHERE article_id IN (SELECT id FROM incoming)")
             con.execute(f"INSERT INTO articles BY NAME SELECT * FROM {tables['articles']} WHERE id IN (SELECT id FROM incoming)")
             for table in ARTICLE_CHILD_TABLES:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {tables[table]} "

@@ -1,8 +1,8 @@
-"""The DuckDB file: all-or-nothing writes of one article, and the stories stage's tables.
+"""The DuckDB file: all-or-nothing writes of articles, and the stories stage's tables.
 
-One article is written in one transaction (the article row, its sentences, its removed
-lines, and whatever later stages found in it), so a killed ingest never leaves half an
-article behind, and a re-run picks up where it stopped. The schema and its migrations are
+A batch of articles is written in one transaction (the article rows, their sentences, their
+removed lines, and whatever later stages found in them), so a killed ingest never leaves half
+an article behind, and a re-run picks up where it stopped. The schema and its migrations are
 in `redline.store.schema`; the turn-taking with `redline serve` in `redline.store.markers`.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +19,7 @@ import pyarrow as pa
 from redline.model import ArticleRecord, Failure
 from redline.store.markers import connect_for_writing, readers_marker, readers_waiting, writer_marker, writer_waiting
 from redline.store.schema import (
-    ARTICLE_CHILD_TABLES, EVENT_COLUMNS, FAILURE_COLUMNS, HAPPENING_COLUMNS, MIGRATIONS, STORY_TABLES,
+    ARTICLE_CHILD_TABLES, ARTICLE_COLUMNS, EVENT_COLUMNS, FAILURE_COLUMNS, HAPPENING_COLUMNS, MIGRATIONS, STORY_TABLES,
 )
 
 __all__ = [  # what callers imported from `redline.store` before it was split
@@ -119,40 +119,66 @@ class Store:
 
     def save_article(self, rec: ArticleRecord) -> None:
         """Write (or replace) one article and everything found in it, all or nothing."""
+        self.save_articles([rec])
+
+    def save_articles(self, recs: Sequence[ArticleRecord]) -> None:
+        """Write (or replace) these articles and everything found in them in one transaction:
+        all of them or none. Each table gets one insert of an Arrow batch, whatever the number
+        of articles: a transaction's fixed cost (its deletes, inserts and commit) is paid once
+        per batch, not once per article."""
+        recs = list({rec.id: rec for rec in recs}.values())  # an id given twice: its last record, as two writes leave
+        if not recs:
+            return
         with self.transaction() as con:
-            for table in ARTICLE_CHILD_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE article_id = ?", [rec.id])
-            con.execute("DELETE FROM articles WHERE id = ?", [rec.id])
-            con.execute("DELETE FROM failures WHERE article_id = ?", [rec.id])  # it failed before, not now
-            con.execute(
-                """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)""",
-                [
-                    rec.id, rec.outlet, rec.url, rec.title, rec.published, rec.published_source,
-                    rec.language, rec.language_score, rec.source_path, rec.source_format,
-                    rec.raw, rec.text, rec.content_hash, rec.metadata_hash,
-                    len(rec.sentences), rec.nlp_note, rec.terms, rec.outlet_source,
-                ],
-            )
+            self.delete_articles(con, [rec.id for rec in recs])
+            self._append(con, "articles", {
+                **{column: [getattr(rec, column) for rec in recs] for column in ARTICLE_COLUMNS},
+                "n_sentences": [len(rec.sentences) for rec in recs],
+            }, computed={"ingested_at": "now()"})
             self._append(con, "removed_lines", {
-                "article_id": [rec.id] * len(rec.removed),
-                "seq": [r.seq for r in rec.removed],
-                "text": [r.text for r in rec.removed],
-                "reason": [r.reason for r in rec.removed],
+                "article_id": [rec.id for rec in recs for _ in rec.removed],
+                "seq": [r.seq for rec in recs for r in rec.removed],
+                "text": [r.text for rec in recs for r in rec.removed],
+                "reason": [r.reason for rec in recs for r in rec.removed],
             })
             self._append(con, "sentences", {
-                "article_id": [rec.id] * len(rec.sentences),
-                "seq": list(range(len(rec.sentences))),
-                "start_char": [s.start for s in rec.sentences],
-                "end_char": [s.end for s in rec.sentences],
-                "text": [s.text for s in rec.sentences],
+                "article_id": [rec.id for rec in recs for _ in rec.sentences],
+                "seq": [i for rec in recs for i in range(len(rec.sentences))],
+                "start_char": [s.start for rec in recs for s in rec.sentences],
+                "end_char": [s.end for rec in recs for s in rec.sentences],
+                "text": [s.text for rec in recs for s in rec.sentences],
             })
-            self._save_findings(con, rec)
-            if rec.outlet:
-                self._append(con, "outlet_lines", {
-                    "outlet": [rec.outlet] * len(rec.short_lines),
-                    "line": rec.short_lines,
-                    "article_id": [rec.id] * len(rec.short_lines),
-                })
+            self._save_findings(con, recs)
+            with_outlet = [rec for rec in recs if rec.outlet]
+            self._append(con, "outlet_lines", {
+                "outlet": [rec.outlet for rec in with_outlet for _ in rec.short_lines],
+                "line": [line for rec in with_outlet for line in rec.short_lines],
+                "article_id": [rec.id for rec in with_outlet for _ in rec.short_lines],
+            })
+
+    @staticmethod
+    def delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+        """Remove these articles, all their rows and their failures (inside the caller's transaction).
+
+        The tables of an article's rows have no index on article_id: a delete reads the whole
+        column. They are looked into only for the articles that are stored (rows are written
+        with their article, in one transaction), so that a batch of new articles reads none."""
+        con.register("deleted_ids", pa.table({"id": pa.array(ids, pa.string())}))
+        try:
+            con.execute("DELETE FROM failures WHERE article_id IN (SELECT id FROM deleted_ids)")  # it failed before, not now
+            stored = [row[0] for row in con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT id FROM deleted_ids)").fetchall()]
+        finally:
+            con.unregister("deleted_ids")
+        if not stored:
+            return
+        con.register("deleted_ids", pa.table({"id": pa.array(stored, pa.string())}))
+        try:
+            for table in ARTICLE_CHILD_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM deleted_ids)")
+            con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM deleted_ids)")
+        finally:
+            con.unregister("deleted_ids")
 
     # -- failures -------------------------------------------------------------------------
     def record_failure(self, failure: Failure) -> None:
@@ -173,48 +199,54 @@ class Store:
         rows = self.con.execute(f"SELECT {', '.join(FAILURE_COLUMNS)} FROM failures ORDER BY failed_at, article_id").fetchall()
         return [Failure(*row) for row in rows]
 
-    def _save_findings(self, con: duckdb.DuckDBPyConnection, rec: ArticleRecord) -> None:
-        """The actors, mentions, quotes and events found in one article (inside its transaction)."""
-        actors = {m["actor_id"]: m for m in rec.mentions}
-        for q in rec.quotes:
-            if q.get("speaker_id"):
-                actors.setdefault(q["speaker_id"], q["speaker"] | {"kind": q["speaker_kind"]})
+    def _save_findings(self, con: duckdb.DuckDBPyConnection, recs: list[ArticleRecord]) -> None:
+        """The actors, mentions, quotes and events found in these articles (inside their transaction)."""
+        actors: dict[str, dict] = {}
+        for rec in recs:  # an actor met again in a later article: that article's description, as in one write each
+            mine = {m["actor_id"]: m for m in rec.mentions}
+            for q in rec.quotes:
+                if q.get("speaker_id"):
+                    mine.setdefault(q["speaker_id"], q["speaker"] | {"kind": q["speaker_kind"]})
+            actors.update(mine)
         if actors:
             batch = pa.table({  # noqa: F841 - read by name in the SQL below
                 "id": list(actors), **{c: [a[c] for a in actors.values()] for c in ("name", "kind", "country", "sector", "role")}})
             con.execute("INSERT OR REPLACE INTO actors SELECT id, name, kind, country, sector, role FROM batch")
-        ms = rec.mentions
+        ms = [(rec.id, m) for rec in recs for m in rec.mentions]
         self._append(con, "mentions", {
-            "article_id": [rec.id] * len(ms),
-            **{col: [m[key] for m in ms] for col, key in (
+            "article_id": [a for a, _ in ms],
+            **{col: [m[key] for _, m in ms] for col, key in (
                 ("start_char", "start"), ("end_char", "end"), ("text", "text"), ("actor_id", "actor_id"),
                 ("country", "country"), ("sector", "sector"), ("role", "role"), ("method", "method"))},
         })
-        qs = rec.quotes
-        speaker = [q["speaker"] or {} for q in qs]
+        qs = [(rec.id, i, q) for rec in recs for i, q in enumerate(rec.quotes)]
+        speaker = [q["speaker"] or {} for _, _, q in qs]
         self._append(con, "quotes", {
-            "id": [f"{rec.id}:q{i}" for i in range(len(qs))],
-            "article_id": [rec.id] * len(qs),
-            "speaker_id": [q.get("speaker_id") for q in qs],
+            "id": [f"{a}:q{i}" for a, i, _ in qs],
+            "article_id": [a for a, _, _ in qs],
+            "speaker_id": [q.get("speaker_id") for _, _, q in qs],
             **{f"speaker_{k}": [s.get(k) for s in speaker] for k in ("name", "country", "sector", "role")},
-            **{col: [q[key] for q in qs] for col, key in (
+            **{col: [q[key] for _, _, q in qs] for col, key in (
                 ("text", "text"), ("kind", "kind"), ("cue", "cue"), ("start_char", "start"),
                 ("end_char", "end"), ("sentence", "sentence"))},
         })
-        es = rec.events
+        es = [(rec.id, i, e) for rec in recs for i, e in enumerate(rec.events)]
         self._append(con, "events", {
-            "id": [f"{rec.id}:e{i}" for i in range(len(es))], "article_id": [rec.id] * len(es),
-            **{key: [e[key] for e in es] for key in EVENT_COLUMNS[2:]},
+            "id": [f"{a}:e{i}" for a, i, _ in es], "article_id": [a for a, _, _ in es],
+            **{key: [e[key] for _, _, e in es] for key in EVENT_COLUMNS[2:]},
         })
 
     @staticmethod
-    def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list],
+                computed: dict[str, str] | None = None) -> None:
         # Arrow batches instead of executemany: one insert per table, whatever the row count.
+        # `computed`: columns whose value is an SQL expression (e.g. now()).
         if not next(iter(columns.values())):
             return
         batch = pa.table(columns)  # noqa: F841 - read by name in the SQL below
-        names = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM batch")
+        computed = computed or {}
+        names, values = ", ".join([*columns, *computed]), ", ".join([*columns, *computed.values()])
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM batch")
 
     # -- stories ------------------------------------------------------------------------
     def story_articles(self) -> Iterator[dict]:

@@ -239,5 +239,10 @@ EVENT_COLUMNS = (
 
 # Tables holding rows that belong to one article (deleted with it when it is replaced).
 ARTICLE_CHILD_TABLES = ("removed_lines", "sentences", "outlet_lines", "mentions", "quotes", "events")
+# The columns of `articles` written as they are from an ArticleRecord's attributes (the others:
+# n_sentences, counted, and ingested_at, the time of the write).
+ARTICLE_COLUMNS = ("id", "outlet", "url", "title", "published", "published_source", "language", "language_score",
+                   "source_path", "source_format", "raw", "text", "content_hash", "metadata_hash", "nlp_note",
+                   "terms", "outlet_source")
 
 FAILURE_COLUMNS = tuple(Failure.__dataclass_fields__)
