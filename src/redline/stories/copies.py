@@ -17,6 +17,7 @@ is a follow-up, not a copy, and the indexes stay bounded however long the corpus
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -131,16 +132,58 @@ class CopyFinder:
         self._root: dict[str, str] = {}
         self._arrived = 0
 
+    def adopt(self, article_id: str, seq: int, day: int | None, root: str, shingle_hash: LeanMinHash,
+              word_hash: LeanMinHash, sentences: list[frozenset[str]]) -> None:
+        """Take an article placed by an earlier run (from the database), in arrival order."""
+        self._shingle_index.insert(article_id, shingle_hash)
+        self._word_index.insert(article_id, word_hash)
+        self._hashes[article_id] = (shingle_hash, word_hash)
+        self._indexed[article_id] = _Indexed(article_id, seq, day, sentences)
+        self._order.append(article_id)
+        if root != article_id:
+            self._root[article_id] = root
+        self._arrived = max(self._arrived, seq + 1)
+
+    def kept(self, article_id: str) -> tuple[int, int | None, str, LeanMinHash, LeanMinHash, list[frozenset[str]]] | None:
+        """What `adopt` needs to take this article back, while it is in the window."""
+        entry = self._indexed.get(article_id)
+        if entry is None:
+            return None
+        return (entry.seq, entry.day, self.root(article_id), *self._hashes[article_id], entry.sentences)
+
+    def bands(self, shingle_hash: LeanMinHash, word_hash: LeanMinHash) -> list[tuple[int, int]]:
+        """(index, band key) of an article's LSH bands: two articles that share one are each
+        other's candidates, as in the in-memory indexes (which band the same way)."""
+        out = []
+        for kind, (index, h) in enumerate(((self._shingle_index, shingle_hash), (self._word_index, word_hash))):
+            for start, end in index.hashranges:
+                digest = hashlib.blake2b(h.hashvalues[start:end].tobytes(), digest_size=8).digest()
+                out.append((kind, int.from_bytes(digest, "little", signed=True)))
+        return out
+
+    @property
+    def arrived(self) -> int:
+        """How many articles came so far (the next one's arrival number), earlier runs included."""
+        return self._arrived
+
+    def resume_arrivals(self, arrived: int) -> None:
+        self._arrived = max(self._arrived, arrived)
+
     def root(self, article_id: str) -> str:
         return self._root.get(article_id, article_id)
 
-    def add(self, article_id: str, text: str, published: dt.date | None = None) -> Lineage | None:
-        day = published.toordinal() if published else None
-        self._expire(day)
+    def signature(self, text: str) -> tuple[LeanMinHash, LeanMinHash, list[frozenset[str]]]:
+        """What the indexes keep of a text: its shingle and word MinHashes, its sentences' content words."""
         tokens = words(text)
         shingle_hash = minhash(shingles(tokens, self.shingle_size), self.num_perm)
         word_hash = minhash({w for w in tokens if w not in STOP}, self.num_perm // 2)
         sentences = [frozenset(content_words(s)) for s in split_sentences(text)] or [frozenset(content_words(text))]
+        return shingle_hash, word_hash, sentences
+
+    def add(self, article_id: str, text: str, published: dt.date | None = None, signature=None) -> Lineage | None:
+        day = published.toordinal() if published else None
+        self._expire(day)
+        shingle_hash, word_hash, sentences = signature or self.signature(text)
         link = self._copy_of(article_id, shingle_hash) or self._rewrite_of(article_id, word_hash, sentences)
         if link:
             self._root[article_id] = link.derived_from
