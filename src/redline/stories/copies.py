@@ -22,6 +22,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from redline.words import STOP
@@ -50,10 +51,21 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_BREAK.split(text) if s and len(s.split()) >= 4]
 
 
+_SCHEME = MinHash(num_perm=1).scheme  # the permutation scheme `minhash` uses (seed 1, the default)
+_PERMUTATIONS: dict[int, object] = {}  # made once per size: drawing them costs as much as hashing a text
+
+
 def minhash(features: set[str], num_perm: int) -> LeanMinHash:
-    m = MinHash(num_perm=num_perm)
+    if num_perm not in _PERMUTATIONS:
+        _PERMUTATIONS[num_perm] = MinHash(num_perm=num_perm).permutations
+    m = MinHash(num_perm=num_perm, permutations=_PERMUTATIONS[num_perm], scheme=_SCHEME)
     m.update_batch([f.encode("utf-8") for f in features])
     return LeanMinHash(m)
+
+
+def stored_minhash(hashvalues) -> LeanMinHash:
+    """A MinHash back from the hash values `minhash` made (kept in the database)."""
+    return LeanMinHash(seed=1, hashvalues=np.asarray(hashvalues, dtype=np.uint64), scheme=_SCHEME)
 
 
 def alignment(a: list[frozenset[str]], b: list[frozenset[str]], min_overlap: float) -> float:
@@ -172,13 +184,17 @@ class CopyFinder:
     def root(self, article_id: str) -> str:
         return self._root.get(article_id, article_id)
 
-    def signature(self, text: str) -> tuple[LeanMinHash, LeanMinHash, list[frozenset[str]]]:
-        """What the indexes keep of a text: its shingle and word MinHashes, its sentences' content words."""
+    def hashes(self, text: str) -> tuple[LeanMinHash, LeanMinHash]:
+        """A text's shingle and word MinHashes."""
         tokens = words(text)
-        shingle_hash = minhash(shingles(tokens, self.shingle_size), self.num_perm)
-        word_hash = minhash({w for w in tokens if w not in STOP}, self.num_perm // 2)
+        return (minhash(shingles(tokens, self.shingle_size), self.num_perm),
+                minhash({w for w in tokens if w not in STOP}, self.num_perm // 2))
+
+    def signature(self, text: str, hashes: tuple[LeanMinHash, LeanMinHash] | None = None
+                  ) -> tuple[LeanMinHash, LeanMinHash, list[frozenset[str]]]:
+        """What the indexes keep of a text: its MinHashes (`hashes`, when already made), its sentences' content words."""
         sentences = [frozenset(content_words(s)) for s in split_sentences(text)] or [frozenset(content_words(text))]
-        return shingle_hash, word_hash, sentences
+        return (*(hashes or self.hashes(text)), sentences)
 
     def add(self, article_id: str, text: str, published: dt.date | None = None, signature=None) -> Lineage | None:
         day = published.toordinal() if published else None

@@ -77,12 +77,14 @@ def run(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = 
 
     df = Idf([])  # this run's articles' document frequencies
     bands: set[tuple[int, int]] = set()
+    hashes: dict[str, tuple] = {}  # MinHashes of the new articles, made once (~1.5 KB each)
     finder = CopyFinder()
     first_day = None
     for a in articles():
         df.add(features(a))
         if not fresh:
-            bands.update(finder.bands(*finder.signature(a.text)[:2]))
+            hashes[a.id] = finder.hashes(a.text)
+            bands.update(finder.bands(*hashes[a.id]))
             if a.published and first_day is None:
                 first_day = a.published.toordinal()
     idf = Idf([])
@@ -106,7 +108,7 @@ def run(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = 
         if resumed:
             resumed.chunk(vectors)
         for a, v in zip(chunk, vectors):
-            placer.place(a, v)
+            placer.place(a, v, placer.copies.signature(a.text, hashes.pop(a.id, None)))
             on_progress("article", 1)
 
     chunk: list = []

@@ -20,14 +20,12 @@ from collections import Counter
 from typing import Iterable
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-from datasketch import LeanMinHash
 
 from redline.store import Store
 from redline.store.schema import EVENT_COLUMNS, HAPPENING_COLUMNS
 from redline.stories.clusters import Cluster, StreamClusterer
-from redline.stories.copies import CopyFinder
+from redline.stories.copies import CopyFinder, stored_minhash
 from redline.stories.happenings import Mention, date_interval, happening_record, merge_events, parties
 
 STATE_VERSION = 1  # raise when what is stored, or how it is read, changes: the next run rebuilds
@@ -105,8 +103,7 @@ def load_copies(con: duckdb.DuckDBPyConnection, bands: Iterable[tuple[int, int]]
                           WHERE c.kept_day >= ? AND c.article_id IN (
                               SELECT b.article_id FROM copy_bands b JOIN arrow_rows t ON t.kind = b.kind AND t.band = b.band)
                           ORDER BY c.seq""", [from_day]).fetchall()
-    return [(a, seq, day, root, LeanMinHash(seed=1, hashvalues=np.array(sh, dtype=np.uint64)),
-             LeanMinHash(seed=1, hashvalues=np.array(wh, dtype=np.uint64)), [frozenset(s) for s in sentences])
+    return [(a, seq, day, root, stored_minhash(sh), stored_minhash(wh), [frozenset(s) for s in sentences])
             for a, seq, day, root, sh, wh, sentences in rows]
 
 
