@@ -54,7 +54,7 @@ def read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def rebuild_reason(con: duckdb.DuckDBPyConnection) -> str | None:
     """Why the stored state cannot be built on (then the run rebuilds), or None."""
     state = read(con)
-    if not state:
+    if "last_day" not in state:  # none yet, or a run that placed nothing
         return "no stored state"
     if state.get("fingerprint") != fingerprint():
         return "the settings changed"
@@ -161,8 +161,9 @@ def write(con: duckdb.DuckDBPyConnection, placer, df: dict[str, Counter], n_new:
                    LEFT JOIN lineage l ON l.article_id = m.article_id
                    GROUP BY ALL""")
     _write_happenings(con, new_articles)
-    con.execute("INSERT OR REPLACE INTO story_state VALUES ('fingerprint', ?), ('last_day', ?)",
-                [fingerprint(), str(last_day)])
+    if last_day is not None:
+        con.execute("INSERT OR REPLACE INTO story_state VALUES ('fingerprint', ?), ('last_day', ?)",
+                    [fingerprint(), str(last_day)])
 
 
 def _write_df(con: duckdb.DuckDBPyConnection, df: dict[str, Counter], n_new: int) -> None:
