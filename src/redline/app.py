@@ -2,7 +2,7 @@
 
     from redline.app import Redline
     rl = Redline(Settings.load())
-    rl.ingest(["corpus/"]); rl.rebuild_stories()
+    rl.ingest(["corpus/"]); rl.update_stories()
     rl.events(country="RUS", limit=10)["items"]
 
 It opens the database, checks what the user gave (files, options, the names in a query) and
@@ -162,29 +162,32 @@ class Redline:
             finally:
                 ingestor.close()
 
-    def rebuild_stories(self, if_stale: bool = True, store: Store | None = None,
-                        on_progress: Callable[[int, int], None] | None = None):
-        """Run the stories stage (and with it the search index) over the whole database: only when
-        articles were stored, replaced or deleted since it last finished, unless `if_stale` is
-        False. Returns its StoryResult, or None when nothing was to do. `on_progress(done, total)`
-        counts articles."""
-        from redline.stories import rebuild
+    def update_stories(self, rebuild: bool = False, if_stale: bool = True, store: Store | None = None,
+                       on_progress: Callable[[int, int], None] | None = None):
+        """Run the stories stage (and with it the search index): place the articles stored since
+        it last ran among the stored stories, or, with `rebuild`, all of them again (as it does
+        when its stored state cannot be used). Only when articles were stored, replaced or
+        deleted since it last finished, unless `if_stale` is False. Returns its StorySummary,
+        or None when nothing was to do. `on_progress(done, total)` counts articles placed."""
+        from redline.stories import update
 
         if store is None:
             with self.open(read_only=False) as store:
-                return self.rebuild_stories(if_stale, store, on_progress)
-        if if_stale and not store.stage_stale("stories"):
+                return self.update_stories(rebuild, if_stale, store, on_progress)
+        if if_stale and not rebuild and not store.stage_stale("stories"):
             return None
-        total = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        done = 0
+        total = done = 0
 
-        def article_done(stage: str) -> None:
-            nonlocal done
-            if stage == "article" and on_progress:
-                done += 1
+        def article_done(stage: str, n: int) -> None:
+            nonlocal done, total
+            if stage == "articles":
+                total = n
+            else:
+                done += n
+            if on_progress:
                 on_progress(done, total)
 
-        return rebuild(store, on_progress=article_done)
+        return update(store, rebuild, on_progress=article_done)
 
     def upload(self, record: dict, read=None, write=None) -> str:
         """Store one article given as a JSONL input record (`text` or `html`, and metadata):
@@ -214,7 +217,7 @@ class Redline:
                 raise RefusedArticle(report.errors[0].problem)  # bad input: nothing to keep
             with (write or functools.partial(self.open, read_only=False))() as store:
                 if Loader(store, report, name_stored_paths=False).load_store(memory):  # no server path in an answer
-                    self.rebuild_stories(store=store)
+                    self.update_stories(store=store)
         if report.errors:
             e = report.errors[0]
             raise RefusedArticle(f"{e.stage}: {e.problem}" if e.stage else e.problem)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -97,19 +96,20 @@ def actors_text(actors: list[dict] | None) -> str:
     return ", ".join(f"{a['name']} ({a['country'] or '?'}{' ' + a['sector'] if a['sector'] else ''})" for a in actors or []) or "-"
 
 
-def rebuild_stories(rl: Redline, quiet: bool, if_stale: bool) -> None:
-    """The stories stage (and with it the search index) over the whole database, with a progress bar."""
+def update_stories(rl: Redline, quiet: bool, if_stale: bool, rebuild: bool = False) -> None:
+    """The stories stage (and with it the search index), with a progress bar: the new articles
+    placed, or all of them with `rebuild`."""
     progress = Progress(TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                         TimeElapsedColumn(), console=err, disable=quiet)
     task = progress.add_task("stories", total=None)
     with progress:
         try:
-            result = rl.rebuild_stories(if_stale, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+            result = rl.update_stories(rebuild, if_stale, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
         except KeyboardInterrupt:
-            err.print("interrupted: the previous stories are kept; run `redline stories` to rebuild them.")
+            err.print("interrupted: the previous stories are kept; the next `redline ingest` places the new articles.")
             raise typer.Exit(130)
     if result and not quiet:
-        levels = Counter(s["level"] for s in result.stories)
-        out.print(f"stories: {len(result.lineage)} copies or rewrites, {levels['happening']} happenings in "
-                  f"{levels['story']} running stories, {len(result.happenings)} merged events")
+        how = f"rebuilt ({result.reason})" if result.rebuilt else f"{result.placed} new articles placed"
+        out.print(f"stories: {how}; {result.copies} copies or rewrites, {result.happenings} happenings in "
+                  f"{result.stories} running stories, {result.merged_events} merged events")
 

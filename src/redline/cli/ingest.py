@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from redline.cli.common import ConfigOption, DbOption, err, out, rebuild_stories, redline_for
+from redline.cli.common import ConfigOption, DbOption, err, out, update_stories, redline_for
 from redline.errors import UserError, describe
 
 commands = typer.Typer()
@@ -30,7 +30,7 @@ def ingest(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="With --engine dask: keep the Parquet partitions in this folder."),
     load: bool = typer.Option(True, "--load/--no-load", help="With --engine dask: load the partitions into the database (or only write them)."),
-    stories: bool = typer.Option(True, "--stories/--no-stories", help="Rebuild copies, stories and happenings when anything new was stored (or a stopped run left them out of date)."),
+    stories: bool = typer.Option(True, "--stories/--no-stories", help="Place the newly stored articles among the stored copies, stories and happenings (or catch up after a stopped run)."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the articles a stage failed on in earlier runs (otherwise skipped while unchanged): those among PATHs or --feed, or all of them, as first read, when neither is given."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors only."),
     db: Optional[Path] = DbOption,
@@ -75,7 +75,7 @@ def ingest(
                 err.print("interrupted: what was stored is complete; run the same command again to finish.")
                 raise typer.Exit(130)
         if stories:
-            rebuild_stories(rl, quiet, if_stale=True)
+            update_stories(rl, quiet, if_stale=True)
         if not quiet:
             for note in report.notes:
                 out.print(f"note: {note}", markup=False)

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from redline.cli.common import (ConfigOption, CsvOption, DbOption, JsonOption, actors_text, emit, out, print_columns,
-                                rebuild_stories, redline_for)
+                                update_stories, redline_for)
 from redline.errors import InputError, UserError
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
@@ -149,7 +149,7 @@ def events_command(
 
 @commands.command("stories")
 def stories_command(
-    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute copies, stories and happenings first."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute copies, stories and happenings from all stored articles first (otherwise only articles not yet placed are)."),
     limit: int = typer.Option(20, help="At most this many running stories."),
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
@@ -159,7 +159,7 @@ def stories_command(
     """Running stories, newest first, with their happenings (article clusters) and copies."""
     rl = redline_for(config, db)
     if rebuild:
-        rebuild_stories(rl, quiet=False, if_stale=False)
+        update_stories(rl, quiet=False, if_stale=False, rebuild=True)
 
     def text(rows: list[dict]) -> None:
         for story in rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +19,8 @@ import pyarrow as pa
 from redline.model import ArticleRecord, Failure
 from redline.store.markers import connect_for_writing, readers_marker, readers_waiting, writer_marker, writer_waiting
 from redline.store.schema import (
-    ARTICLE_CHILD_TABLES, ARTICLE_COLUMNS, EVENT_COLUMNS, FAILURE_COLUMNS, HAPPENING_COLUMNS, MIGRATIONS, STORY_TABLES,
+    ARTICLE_CHILD_TABLES, ARTICLE_COLUMNS, EVENT_COLUMNS, FAILURE_COLUMNS, HAPPENING_COLUMNS, MIGRATIONS,
+    STORY_STATE_TABLES, STORY_TABLES,
 )
 
 __all__ = [  # what callers imported from `redline.store` before it was split
@@ -249,24 +250,18 @@ class Store:
         con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM batch")
 
     # -- stories ------------------------------------------------------------------------
-    def story_articles(self) -> Iterator[dict]:
-        """Articles in date order with their lemmas and actor ids, streamed (for redline.stories)."""
+    def story_articles(self, only_new: bool = False) -> Iterator[dict]:
+        """Articles in date order with their lemmas and actor ids, streamed (for redline.stories);
+        `only_new`: those the stories stage has not placed yet."""
         cur = self.con.cursor()
+        new = "WHERE a.id NOT IN (SELECT article_id FROM article_stories)" if only_new else ""
         cur.execute(
-            """SELECT a.id, a.published, a.outlet, a.text, a.terms,
+            f"""SELECT a.id, a.published, a.outlet, a.text, a.terms,
                       coalesce((SELECT list(m.actor_id) FROM mentions m WHERE m.article_id = a.id), []) AS actors
-               FROM articles a ORDER BY a.published NULLS LAST, a.id"""
+               FROM articles a {new} ORDER BY a.published NULLS LAST, a.id"""
         )
         names = [d[0] for d in cur.description]
         while batch := cur.fetchmany(1000):
-            for row in batch:
-                yield dict(zip(names, row))
-
-    def story_events(self) -> Iterator[dict]:
-        cur = self.con.cursor()
-        cur.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY article_id, start_char")
-        names = [d[0] for d in cur.description]
-        while batch := cur.fetchmany(5000):
             for row in batch:
                 yield dict(zip(names, row))
 
@@ -288,28 +283,14 @@ class Store:
     def actor_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT id, name FROM actors").fetchall())
 
-    def save_stories(self, result) -> None:
-        """Replace the stories stage's tables with `result` (a redline.stories.StoryResult), all or nothing."""
+    def save_stories(self, write: Callable[[duckdb.DuckDBPyConnection], None], fresh: bool) -> None:
+        """One run of the stories stage, all or nothing: `write(con)` (redline.stories.state)
+        adds what it found; `fresh` empties the stage's tables and state first (a rebuild)."""
         with self.transaction() as con:
-            for table in STORY_TABLES:
-                con.execute(f"DELETE FROM {table}")
-            links = list(result.lineage.values())
-            self._append(con, "lineage", {
-                "article_id": [x.article_id for x in links], "derived_from": [x.derived_from for x in links],
-                "duplicate_of": [x.duplicate_of for x in links], "similarity": [x.similarity for x in links],
-                "relation": [x.relation for x in links],
-            })
-            placed = result.article_stories
-            self._append(con, "article_stories", {
-                "article_id": list(placed), "happening_id": [v[0] for v in placed.values()],
-                "story_id": [v[1] for v in placed.values()], "similarity": [v[2] for v in placed.values()],
-            })
-            self._append_rows(con, "stories", result.stories)
-            self._append_rows(con, "happenings", [{c: h[c] for c in HAPPENING_COLUMNS} for h in result.happenings])
-            self._append(con, "happening_events", {
-                "happening_id": [h for h, _ in result.happening_events],
-                "event_id": [e for _, e in result.happening_events],
-            })
+            if fresh:
+                for table in STORY_TABLES + STORY_STATE_TABLES:
+                    con.execute(f"DELETE FROM {table}")
+            write(con)
 
     @classmethod
     def _append_rows(cls, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:

@@ -222,9 +222,46 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE articles ADD COLUMN outlet_source VARCHAR;
         """,
     ),
+    (
+        8,
+        # The stories stage's working state, so that new articles are placed without re-reading
+        # the corpus (see redline.stories.state): document frequencies, the clusters with their
+        # centroids, the posting lists that find candidate clusters, and the copy finder's recent
+        # articles with their MinHash LSH bands.
+        """
+        CREATE TABLE story_state (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+        CREATE TABLE story_df (space VARCHAR NOT NULL, key VARCHAR NOT NULL, df INTEGER NOT NULL,
+                               PRIMARY KEY (space, key));
+        CREATE TABLE story_clusters (
+            id       VARCHAR PRIMARY KEY,  -- the stories row it makes (h-... or s-...)
+            level    VARCHAR NOT NULL,     -- happening | story
+            parent   VARCHAR,              -- for a happening: its running story
+            last_day INTEGER NOT NULL,     -- proleptic ordinal of its latest article
+            is_open  BOOLEAN NOT NULL,     -- still in its level's window
+            centroid VARCHAR NOT NULL,     -- JSON: space -> key -> summed weight
+            norms    VARCHAR NOT NULL,     -- JSON: space -> norm of the centroid
+            indexed  VARCHAR[] NOT NULL    -- the posting lists it is in
+        );
+        CREATE TABLE story_postings (level VARCHAR NOT NULL, key VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
+                                     rank INTEGER NOT NULL);  -- oldest first
+        CREATE TABLE copy_state (
+            article_id  VARCHAR PRIMARY KEY,
+            seq         BIGINT NOT NULL,    -- arrival order
+            day         INTEGER,            -- NULL: undated
+            kept_day    INTEGER NOT NULL,   -- the day it leaves the window from (undated: the day it came)
+            root        VARCHAR NOT NULL,   -- the earliest article of its lineage
+            shingle_hash UBIGINT[] NOT NULL,
+            word_hash   UBIGINT[] NOT NULL,
+            sentences   VARCHAR[][] NOT NULL
+        );
+        CREATE TABLE copy_bands (kind TINYINT NOT NULL, band BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+        """,
+    ),
 ]
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
+# The stories stage's working state (migration 8): emptied by a full rebuild.
+STORY_STATE_TABLES = ("story_state", "story_df", "story_clusters", "story_postings", "copy_state", "copy_bands")
 HAPPENING_COLUMNS = (
     "id", "happening_id", "story_id", "event_type", "mode", "source", "target", "date", "date_precision",
     "date_text", "location", "modality", "negated", "disputed", "quad_class", "intensity", "confidence",

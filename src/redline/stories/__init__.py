@@ -1,10 +1,12 @@
 """Stories: copies and rewrites, story clusters at two levels, and happenings (merged events).
 
-Runs over the whole stored corpus after ingest (`redline stories`, and at the end of
-`redline ingest`), in date order, in time and memory near-linear in the number of articles:
-copies and rewrites through MinHash LSH (`copies`), clusters by a streaming clusterer
-(`clusters`), happenings by a blocked sweep over events (`happenings`). The result replaces
-the previous one in a single transaction (`Store.save_stories`).
+Runs after ingest (`redline ingest`, `redline stories`) over the articles no run has placed
+yet, in date order: copies and rewrites through MinHash LSH (`copies`), clusters by a
+streaming clusterer (`clusters`), happenings by a blocked sweep over events (`happenings`).
+What the next run needs to go on (document frequencies, clusters, posting lists, the copy
+finder's recent articles) is kept in the database (`state`), so a run reads only the new
+articles and the clusters they can join (`incremental`); `redline stories --rebuild` places
+everything again. Each run's result is written in a single transaction (`Store.save_stories`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import Callable, Iterable, Iterator
 from redline.stories.clusters import Idf, StreamClusterer, StreamSettings
 from redline.stories.copies import CopyFinder, Lineage, words
 from redline.words import STOP
-from redline.stories.happenings import Mention, date_interval, happening_record, merge_events, parties
 
 # Chosen on the labelled pages of bench/data/story-labels.yaml (bench/stories.py prints the figures).
 HAPPENING = StreamSettings(threshold=0.25, window_days=7, decay_days=3.0, weights={"terms": 0.75, "actors": 0.25})
@@ -36,12 +37,16 @@ class StoryArticle:
 
 
 @dataclass
-class StoryResult:
-    lineage: dict[str, Lineage]
-    article_stories: dict[str, tuple[str, str, float]]  # article -> (happening id, story id, similarity)
-    stories: list[dict]
-    happenings: list[dict]
-    happening_events: list[tuple[str, str]]  # (happening id, event id)
+class StorySummary:
+    """What one run of the stories stage did, and what is stored after it."""
+
+    rebuilt: bool          # a full rebuild (else: only new articles were placed)
+    reason: str | None     # why a rebuild, when it was one
+    placed: int            # articles placed by this run
+    copies: int            # stored totals, after the run
+    happenings: int
+    stories: int
+    merged_events: int
 
 
 def features(article: StoryArticle) -> dict[str, Counter]:
@@ -55,48 +60,66 @@ def _story_id(prefix: str, first_article: str) -> str:
     return f"{prefix}-{hashlib.sha1(first_article.encode()).hexdigest()[:8]}"
 
 
+class Placer:
+    """Places articles one by one, in date order: copies first, then the happening (a copy
+    joins its original's), then the running story (the happening's). A full rebuild starts it
+    empty; an incremental run gives it, from the database, the clusters and posting lists the
+    new articles can reach (`redline.stories.incremental`), so both place an article alike."""
+
+    def __init__(self, idf: Idf, happening: StreamSettings = HAPPENING, running: StreamSettings = RUNNING,
+                 last_day: int | None = None,
+                 placed_before: Callable[[str], tuple[str, str, float] | None] = lambda article_id: None):
+        self.idf = idf
+        self.copies = CopyFinder()
+        self.happenings = StreamClusterer(happening, new_id=lambda a: _story_id("h", a))
+        self.stories = StreamClusterer(running, new_id=lambda a: _story_id("s", a))
+        self.lineage: dict[str, Lineage] = {}
+        self.placed: dict[str, tuple[str, str, float]] = {}  # article -> (happening, story, similarity)
+        self.facts: dict[str, dict] = {}
+        self.last_day = last_day
+        self.placed_before = placed_before  # where an earlier run placed an article
+
+    def place(self, a: StoryArticle, vectors: dict, signature=None) -> None:
+        day = a.published.toordinal() if a.published else self.last_day or dt.date.today().toordinal()
+        self.last_day = day
+        link = self.copies.add(a.id, a.text, a.published, signature)
+        if link:
+            self.lineage[a.id] = link
+        original = (self.placed.get(link.derived_from) or self.placed_before(link.derived_from)) if link else None
+        if original:  # a copy joins its original's happening
+            h, _ = self.happenings.add(a.id, day, vectors, into=original[0])
+            sim = link.similarity
+        else:
+            h, sim = self.happenings.add(a.id, day, vectors)
+        happening = self.happenings.clusters[h]
+        if happening.parent is not None:
+            s, _ = self.stories.add(a.id, day, vectors, into=happening.parent)
+        else:
+            s, _ = self.stories.add(a.id, day, vectors)
+            happening.parent = s
+        self.placed[a.id] = (h, s, round(sim, 3))
+        self.facts[a.id] = {"published": a.published, "outlet": a.outlet}
+
+
 def cluster_articles(
     articles: Callable[[], Iterable[StoryArticle]],
     happening: StreamSettings = HAPPENING,
     running: StreamSettings = RUNNING,
     on_progress: Callable[[str], None] = lambda stage: None,
-) -> tuple[dict[str, Lineage], dict[str, tuple[int, int, float]], StreamClusterer, StreamClusterer, dict[str, dict]]:
-    """Copies, then the two cluster levels, in one pass in date order (after one pass for IDF).
+) -> tuple[dict[str, Lineage], dict[str, tuple[str, str, float]], StreamClusterer, StreamClusterer, dict[str, dict]]:
+    """Copies, then the two cluster levels, in one pass in date order (after one pass for IDF),
+    in memory (the benches and tests of the clustering; the stored stage is `update`).
 
     `articles` is called twice and must yield the same articles in date order both times.
     Returns lineage, article -> (happening cluster, story cluster, similarity), both
     clusterers, and per article what the story records need (date and outlet).
     """
     idf = Idf(features(a) for a in articles())
-    copies = CopyFinder()
-    happenings, stories = StreamClusterer(happening), StreamClusterer(running)
-    lineage: dict[str, Lineage] = {}
-    placed: dict[str, tuple[int, int, float]] = {}
-    facts: dict[str, dict] = {}
-    story_of: dict[int, int] = {}
-    last_day = None
+    placer = Placer(idf, happening, running)
     for a in articles():
-        day = a.published.toordinal() if a.published else last_day or dt.date.today().toordinal()
-        last_day = day
-        link = copies.add(a.id, a.text, a.published)
-        feats = features(a)
-        vectors = idf.vectors(feats)
-        if link:
-            lineage[a.id] = link
-        if link and link.derived_from in placed:  # a copy joins its original's happening
-            h, _ = happenings.add(a.id, day, vectors, into=placed[link.derived_from][0])
-            sim = link.similarity
-        else:
-            h, sim = happenings.add(a.id, day, vectors)
-        if h in story_of:
-            s, _ = stories.add(a.id, day, vectors, into=story_of[h])
-        else:
-            s, _ = stories.add(a.id, day, vectors)
-            story_of[h] = s
-        placed[a.id] = (h, s, round(sim, 3))
-        facts[a.id] = {"published": a.published, "outlet": a.outlet}
+        placer.place(a, idf.vectors(features(a)))
         on_progress("article")
-    return lineage, placed, happenings, stories, facts
+    return placer.lineage, placer.placed, placer.happenings, placer.stories, placer.facts
 
 
 def _label(cluster, actor_names: dict[str, str]) -> tuple[list[str], list[str], str]:
@@ -117,71 +140,22 @@ def _label(cluster, actor_names: dict[str, str]) -> tuple[list[str], list[str], 
     return actors, terms, ", ".join(names) + (": " if names and terms else "") + ", ".join(terms)
 
 
-def build_stories(
-    articles: Callable[[], Iterable[StoryArticle]],
-    events: Callable[[], Iterator[dict]],
-    actor_names: dict[str, str] | None = None,
-    on_progress: Callable[[str], None] = lambda stage: None,
-) -> StoryResult:
-    """Everything the stories stage stores, from articles and events in date order."""
-    actor_names = actor_names or {}
-    lineage, placed, happening_clusters, story_clusters, facts = cluster_articles(articles, on_progress=on_progress)
-    ids: dict[tuple[str, int], str] = {}
-    records: list[dict] = []
-    for level, prefix, clusterer in (("happening", "h", happening_clusters), ("story", "s", story_clusters)):
-        for cid, cluster in clusterer.clusters.items():
-            ids[(level, cid)] = _story_id(prefix, cluster.members[0])
-    for level, clusterer in (("happening", happening_clusters), ("story", story_clusters)):
-        for cid, cluster in clusterer.clusters.items():
-            members = cluster.members
-            dates = [facts[m]["published"] for m in members if facts[m]["published"]]
-            top_actors, top_terms, label = _label(cluster, actor_names)
-            parent = ids[("story", placed[members[0]][1])] if level == "happening" else None
-            records.append({
-                "id": ids[(level, cid)], "level": level, "story_id": parent, "label": label,
-                "actors": top_actors, "terms": top_terms,
-                "first_date": min(dates, default=None), "last_date": max(dates, default=None),
-                "articles": len(members), "outlets": sorted({facts[m]["outlet"] for m in members if facts[m]["outlet"]}),
-                "sources": len({lineage[m].derived_from if m in lineage else m for m in members}),
-            })
-    article_stories = {
-        a: (ids[("happening", h)], ids[("story", s)], sim) for a, (h, s, sim) in placed.items()
-    }
-    mentions = []
-    for e in events():
-        a = e["article_id"]
-        fact = facts.get(a, {})
-        mentions.append(Mention(
-            event=e, published=fact.get("published"), outlet=fact.get("outlet"),
-            lineage=lineage[a].derived_from if a in lineage else a,
-            interval=date_interval(e), sources=parties(e["source"]), targets=parties(e["target"]),
-        ))
-    on_progress("events")
-    happenings, links = [], []
-    for group in merge_events(mentions):
-        record = happening_record(group)
-        first = record["first_article"]
-        record["happening_id"], record["story_id"] = article_stories.get(first, (None, None, 0))[:2]
-        happenings.append(record)
-        links += [(record["id"], m.event["id"]) for m in group]
-    happenings.sort(key=lambda h: (h["date"] or dt.date.max, h["id"]))
-    return StoryResult(lineage, article_stories, records, happenings, links)
-
-
-def stored_articles(store) -> Iterator[StoryArticle]:
-    """The articles of a `Store`, in date order, as the stories stage reads them."""
-    for r in store.story_articles():
+def stored_articles(store, only_new: bool = False) -> Iterator[StoryArticle]:
+    """The articles of a `Store` (`only_new`: those no run has placed yet), in date order, as
+    the stories stage reads them."""
+    for r in store.story_articles(only_new):
         yield StoryArticle(r["id"], r["published"], r["outlet"], r["text"], r["terms"], r["actors"])
 
 
-def rebuild(store, on_progress: Callable[[str], None] = lambda stage: None) -> StoryResult:
-    """Run the stories stage over everything in `store` and replace its stored result; then
-    rebuild the search index, which covers the happenings this stage writes."""
-    from redline.search import rebuild_index
+def update(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = lambda stage, n: None,
+           index: bool = True) -> StorySummary:
+    """Place the articles stored since the last run (or, with `rebuild`, or when the stored
+    state cannot be used, all of them), all or nothing; then (`index`) rebuild the search index."""
+    from redline.stories.incremental import run
 
-    built_from = store.articles_fingerprint()
-    result = build_stories(lambda: stored_articles(store), store.story_events, store.actor_names(), on_progress)
-    store.save_stories(result)
-    rebuild_index(store.con)
-    store.stage_done("stories", built_from)
-    return result
+    return run(store, rebuild, on_progress, index)
+
+
+def rebuild(store, on_progress: Callable[[str, int], None] = lambda stage, n: None) -> StorySummary:
+    """Run the stories stage over everything in `store` and replace its stored result."""
+    return update(store, rebuild=True, on_progress=on_progress)

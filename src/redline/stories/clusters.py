@@ -21,7 +21,7 @@ import heapq
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 Vector = dict[str, float]
 
@@ -57,10 +57,13 @@ class Idf:
         self.n = 0
         self.language = language
         for doc in documents:
-            self.n += 1
-            for space, counts in doc.items():
-                self.df.setdefault(space, Counter()).update(counts.keys())
+            self.add(doc)
         self._cache: dict[tuple[str, str], float] = {}
+
+    def add(self, doc: dict[str, Counter]) -> None:
+        self.n += 1
+        for space, counts in doc.items():
+            self.df.setdefault(space, Counter()).update(counts.keys())
 
     def weight(self, space: str, key: str) -> float:
         cached = self._cache.get((space, key))
@@ -85,8 +88,9 @@ class Idf:
 
 @dataclass
 class Cluster:
-    id: int
+    id: int | str
     last_day: int
+    parent: int | str | None = None  # for a happening: the running story it joins
     members: list[str] = field(default_factory=list)
     centroid: dict[str, dict[str, float]] = field(default_factory=dict)
     norms: dict[str, float] = field(default_factory=dict)
@@ -115,13 +119,38 @@ class StreamSettings:
 
 
 class StreamClusterer:
-    def __init__(self, settings: StreamSettings):
+    """`new_id(first item)` names a new cluster (default: 0, 1, 2...). A clusterer resumed
+    from the database (`redline.stories.state`) is given, with `adopt`, the clusters and the
+    posting lists its next items can reach; `touched` and `touched_keys` say what to write back."""
+
+    def __init__(self, settings: StreamSettings, new_id: Callable[[str], int | str] | None = None):
         self.s = settings
-        self.clusters: dict[int, Cluster] = {}
-        self._open: set[int] = set()
-        self._closing: list[tuple[int, int]] = []  # (last_day, cluster id), stale entries skipped
-        self._postings: dict[str, OrderedDict[int, None]] = {}
+        self.clusters: dict[int | str, Cluster] = {}
+        self._open: set[int | str] = set()
+        self._closing: list[tuple[int, int | str]] = []  # (last_day, cluster id), stale entries skipped
+        self._postings: dict[str, OrderedDict[int | str, None]] = {}
         self._next = 0
+        self._new_id = new_id
+        self.touched: set[int | str] = set()       # clusters changed (joined, opened or closed)
+        self.closed: set[int | str] = set()        # clusters closed here (some opened again since)
+        self.touched_keys: set[str] = set()        # posting lists changed
+
+    def adopt(self, cluster: Cluster, is_open: bool) -> None:
+        """Take a cluster kept in the database."""
+        self.clusters[cluster.id] = cluster
+        if is_open:
+            self._open.add(cluster.id)
+            heapq.heappush(self._closing, (cluster.last_day, cluster.id))
+
+    def adopt_posting(self, key: str, clusters: list) -> None:
+        """Take a posting list kept in the database (oldest first); its clusters must be adopted."""
+        self._postings[key] = OrderedDict.fromkeys(clusters)
+
+    def open_clusters(self) -> set:
+        return set(self._open)
+
+    def postings(self, keys: Iterable[str]) -> dict[str, list]:
+        return {k: list(self._postings.get(k, ())) for k in keys}
 
     def add(self, item_id: str, day: int, vectors: dict[str, Vector], into: int | None = None) -> tuple[int, float]:
         """Place one item; returns (cluster id, similarity to it; 1.0 for a new cluster)."""
@@ -130,12 +159,16 @@ class StreamClusterer:
         if into is None:
             into, score = self._best(day, vectors)
         if into is None:
-            into, score = self._next, 1.0
-            self._next += 1
+            score = 1.0
+            if self._new_id:
+                into = self._new_id(item_id)
+            else:
+                into, self._next = self._next, self._next + 1
             self.clusters[into] = Cluster(into, day)
             self._open.add(into)
         cluster = self.clusters[into]
         self._open.add(into)  # a late copy of a closed story opens it again
+        self.touched.add(into)
         cluster.members.append(item_id)
         cluster.last_day = max(cluster.last_day, day)
         cluster.absorb(vectors, self.s.centroid_terms)
@@ -156,23 +189,21 @@ class StreamClusterer:
 
     def _candidates(self, vectors: dict[str, Vector]) -> list[int]:
         hits: Counter[int] = Counter()
-        for space, vec in vectors.items():
-            for term, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.s.probe_terms]:
-                posting = self._postings.get(f"{space}:{term}")
-                if posting:
-                    hits.update(posting.keys())  # the keys: a mapping would be read as counts
+        for key in self.probe_keys(vectors):
+            posting = self._postings.get(key)
+            if posting:
+                hits.update(posting.keys())  # the keys: a mapping would be read as counts
         return [cid for cid, _ in hits.most_common() if cid in self._open][: self.s.max_candidates]
 
     def _index(self, cluster: Cluster, vectors: dict[str, Vector]) -> None:
-        for space, vec in vectors.items():
-            for term, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.s.probe_terms]:
-                key = f"{space}:{term}"
-                posting = self._postings.setdefault(key, OrderedDict())
-                posting[cluster.id] = None
-                posting.move_to_end(cluster.id)
-                if len(posting) > self.s.postings_per_term:
-                    posting.popitem(last=False)
-                cluster.indexed.add(key)
+        for key in self.probe_keys(vectors):
+            posting = self._postings.setdefault(key, OrderedDict())
+            posting[cluster.id] = None
+            posting.move_to_end(cluster.id)
+            if len(posting) > self.s.postings_per_term:
+                posting.popitem(last=False)
+            cluster.indexed.add(key)
+            self.touched_keys.add(key)
 
     def _close_before(self, day: int) -> None:
         while self._closing and day - self._closing[0][0] > self.s.window_days:
@@ -181,10 +212,18 @@ class StreamClusterer:
             if cid not in self._open or cluster.last_day != last_day:
                 continue  # stale: the story was updated since
             self._open.discard(cid)
+            self.touched.add(cid)
+            self.closed.add(cid)
             for key in cluster.indexed:
                 posting = self._postings.get(key)
                 if posting is not None:
                     posting.pop(cid, None)
+                    self.touched_keys.add(key)
                     if not posting:
                         del self._postings[key]
             cluster.indexed.clear()
+
+    def probe_keys(self, vectors: dict[str, Vector]) -> list[str]:
+        """The posting lists an item with these vectors reads and joins."""
+        return [f"{space}:{term}" for space, vec in vectors.items()
+                for term, _ in sorted(vec.items(), key=lambda kv: -kv[1])[: self.s.probe_terms]]

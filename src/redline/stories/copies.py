@@ -17,10 +17,12 @@ is a follow-up, not a copy, and the indexes stay bounded however long the corpus
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from redline.words import STOP
@@ -49,10 +51,21 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_BREAK.split(text) if s and len(s.split()) >= 4]
 
 
+_SCHEME = MinHash(num_perm=1).scheme  # the permutation scheme `minhash` uses (seed 1, the default)
+_PERMUTATIONS: dict[int, object] = {}  # made once per size: drawing them costs as much as hashing a text
+
+
 def minhash(features: set[str], num_perm: int) -> LeanMinHash:
-    m = MinHash(num_perm=num_perm)
+    if num_perm not in _PERMUTATIONS:
+        _PERMUTATIONS[num_perm] = MinHash(num_perm=num_perm).permutations
+    m = MinHash(num_perm=num_perm, permutations=_PERMUTATIONS[num_perm], scheme=_SCHEME)
     m.update_batch([f.encode("utf-8") for f in features])
     return LeanMinHash(m)
+
+
+def stored_minhash(hashvalues) -> LeanMinHash:
+    """A MinHash back from the hash values `minhash` made (kept in the database)."""
+    return LeanMinHash(seed=1, hashvalues=np.asarray(hashvalues, dtype=np.uint64), scheme=_SCHEME)
 
 
 def alignment(a: list[frozenset[str]], b: list[frozenset[str]], min_overlap: float) -> float:
@@ -131,16 +144,62 @@ class CopyFinder:
         self._root: dict[str, str] = {}
         self._arrived = 0
 
+    def adopt(self, article_id: str, seq: int, day: int | None, root: str, shingle_hash: LeanMinHash,
+              word_hash: LeanMinHash, sentences: list[frozenset[str]]) -> None:
+        """Take an article placed by an earlier run (from the database), in arrival order."""
+        self._shingle_index.insert(article_id, shingle_hash)
+        self._word_index.insert(article_id, word_hash)
+        self._hashes[article_id] = (shingle_hash, word_hash)
+        self._indexed[article_id] = _Indexed(article_id, seq, day, sentences)
+        self._order.append(article_id)
+        if root != article_id:
+            self._root[article_id] = root
+        self._arrived = max(self._arrived, seq + 1)
+
+    def kept(self, article_id: str) -> tuple[int, int | None, str, LeanMinHash, LeanMinHash, list[frozenset[str]]] | None:
+        """What `adopt` needs to take this article back, while it is in the window."""
+        entry = self._indexed.get(article_id)
+        if entry is None:
+            return None
+        return (entry.seq, entry.day, self.root(article_id), *self._hashes[article_id], entry.sentences)
+
+    def bands(self, shingle_hash: LeanMinHash, word_hash: LeanMinHash) -> list[tuple[int, int]]:
+        """(index, band key) of an article's LSH bands: two articles that share one are each
+        other's candidates, as in the in-memory indexes (which band the same way)."""
+        out = []
+        for kind, (index, h) in enumerate(((self._shingle_index, shingle_hash), (self._word_index, word_hash))):
+            for start, end in index.hashranges:
+                digest = hashlib.blake2b(h.hashvalues[start:end].tobytes(), digest_size=8).digest()
+                out.append((kind, int.from_bytes(digest, "little", signed=True)))
+        return out
+
+    @property
+    def arrived(self) -> int:
+        """How many articles came so far (the next one's arrival number), earlier runs included."""
+        return self._arrived
+
+    def resume_arrivals(self, arrived: int) -> None:
+        self._arrived = max(self._arrived, arrived)
+
     def root(self, article_id: str) -> str:
         return self._root.get(article_id, article_id)
 
-    def add(self, article_id: str, text: str, published: dt.date | None = None) -> Lineage | None:
+    def hashes(self, text: str) -> tuple[LeanMinHash, LeanMinHash]:
+        """A text's shingle and word MinHashes."""
+        tokens = words(text)
+        return (minhash(shingles(tokens, self.shingle_size), self.num_perm),
+                minhash({w for w in tokens if w not in STOP}, self.num_perm // 2))
+
+    def signature(self, text: str, hashes: tuple[LeanMinHash, LeanMinHash] | None = None
+                  ) -> tuple[LeanMinHash, LeanMinHash, list[frozenset[str]]]:
+        """What the indexes keep of a text: its MinHashes (`hashes`, when already made), its sentences' content words."""
+        sentences = [frozenset(content_words(s)) for s in split_sentences(text)] or [frozenset(content_words(text))]
+        return (*(hashes or self.hashes(text)), sentences)
+
+    def add(self, article_id: str, text: str, published: dt.date | None = None, signature=None) -> Lineage | None:
         day = published.toordinal() if published else None
         self._expire(day)
-        tokens = words(text)
-        shingle_hash = minhash(shingles(tokens, self.shingle_size), self.num_perm)
-        word_hash = minhash({w for w in tokens if w not in STOP}, self.num_perm // 2)
-        sentences = [frozenset(content_words(s)) for s in split_sentences(text)] or [frozenset(content_words(text))]
+        shingle_hash, word_hash, sentences = signature or self.signature(text)
         link = self._copy_of(article_id, shingle_hash) or self._rewrite_of(article_id, word_hash, sentences)
         if link:
             self._root[article_id] = link.derived_from
