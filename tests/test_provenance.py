@@ -155,7 +155,7 @@ def kirby_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kirby")
     lines = (SHARED / "corpora" / "whitehouse-briefings" / "briefings.jsonl").read_text(encoding="utf-8").splitlines()
     (folder / "briefings.jsonl").write_text("\n".join(
-        line for line in lines if json.loads(line)["published"] in ("2023-03-20", "2023-03-21", "2023-03-22")) + "\n",
+        line for line in lines if json.loads(line)["published"] in ("2023-03-20", "2023-03-21")) + "\n",
         encoding="utf-8")
     db = folder / "k.duckdb"
     with Store(db) as store:
@@ -182,3 +182,19 @@ def test_kirbys_quotes_in_the_sputnik_seed_link_to_his_march_2023_briefings(kirb
                 "marriage of convenience": ("verbatim", "wh-2023-03-20-d9d7888f")}
     for opening, want in expected.items():
         assert by_start(found, opening) == want, opening
+
+
+def test_the_api_lists_quotes_by_grade_and_shows_one_beside_its_source(corpus_db):
+    from fastapi.testclient import TestClient
+
+    from redline.config import Settings
+    from redline.web import create_app
+
+    client = TestClient(create_app(corpus_db, Settings(db=str(corpus_db))))
+    page = client.get("/api/quotes", params={"grade": "trimmed"}).json()
+    assert page["total"] == 1 and page["items"][0]["provenance"]["grade"] == "trimmed"
+    assert client.get("/api/quotes", params={"grade": "fake"}).status_code == 400
+    record = client.get(f"/api/quotes/{page['items'][0]['id']}/provenance").json()
+    assert record["source"]["article_id"] == "briefing-1" and record["source"]["transcript"]
+    assert record["source"]["passage"].startswith("The negotiators are due back in Geneva")
+    assert {"op": "delete", "source": "on tuesday", "quote": ""} in record["diff"]
