@@ -7,7 +7,8 @@ on the day of the news, and the direct or partial quotes of the same speaker in 
 published before it. It grades what it finds (`align.grade`): `verbatim`, `trimmed` (words
 dropped, nothing changed), `altered` (words changed inside the quote marks; the word diff is
 kept), `paraphrase` (an indirect quote that matches), or `not found` (the speaker has
-transcript statements up to that day, and none matches).
+transcript statements up to that day, and none matches). A quote of fewer than 3 words, or 2
+content words, is not looked up.
 
 Candidates come from an inverted index of content-word pairs kept in the database
 (`provenance_keys`, with an ART index on the key): a quote looks up its own keys and aligns
@@ -29,7 +30,7 @@ from typing import Callable
 
 from redline.store import Store
 from redline.store.schema import PROVENANCE_TABLES
-from redline.provenance.align import GRADES, MIN_WORDS, align, diff_text, grade, keys, rank, words
+from redline.provenance.align import GRADES, align, diff_text, grade, keys, lookable, rank, words
 
 __all__ = ["GRADES", "PROVENANCE", "PROVENANCE_JOIN", "PROVENANCE_TABLES", "update"]
 
@@ -41,7 +42,7 @@ PROVENANCE = """CASE WHEN p.grade IS NULL THEN NULL ELSE
                   {'article_id': p.source_article_id, 'start': p.start_char, 'end': p.end_char,
                    'similarity': p.similarity, 'grade': p.grade} END"""
 NEWS_KINDS = ("direct", "partial", "indirect")
-CANDIDATES = 8   # passages aligned per quote: those sharing most keys with it
+CANDIDATES = 12  # passages aligned per quote: those sharing most keys with it
 BATCH = 200      # quotes graded per transaction
 
 # A transcript is an article with statements (speaker-labelled turns).
@@ -123,8 +124,8 @@ def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
 
 def candidates(con, speaker_id: str, quote_keys: set[int], published, article_id: str) -> list[tuple]:
     """The speaker's passages sharing most keys with a quote, published by then (articles: before
-    that day; transcripts: on it too), with their text: (quote id, article id, published,
-    transcript, start, text)."""
+    that day; transcripts: on it too), the latest first among equals (news quotes the last
+    briefing), with their text: (quote id, article id, published, transcript, start, text)."""
     if not quote_keys:
         return []
     listed = ", ".join(map(str, sorted(quote_keys)))  # integers: written into the SQL so that the ART index is used
@@ -132,7 +133,7 @@ def candidates(con, speaker_id: str, quote_keys: set[int], published, article_id
         WITH hits AS (
             SELECT k.quote_id, count(*) AS shared FROM provenance_keys k JOIN provenance_sources s USING (quote_id)
             WHERE k.key IN ({listed}) AND s.article_id <> ? AND (s.published < ? OR (s.transcript AND s.published = ?))
-            GROUP BY k.quote_id ORDER BY shared DESC, k.quote_id LIMIT {CANDIDATES})
+            GROUP BY k.quote_id ORDER BY shared DESC, any_value(s.published) DESC, k.quote_id LIMIT {CANDIDATES})
         SELECT q.id, q.article_id, a.published, q.kind = 'statement', q.start_char,
                substr(a.text, q.start_char + 1, q.end_char - q.start_char)
         FROM hits JOIN quotes q ON q.id = hits.quote_id JOIN articles a ON a.id = q.article_id
@@ -144,7 +145,7 @@ def _provenance(con, quote: tuple, first_statement: dict) -> dict:
     row = {"quote_id": quote_id, "article_id": article_id, "source_article_id": None, "source_quote_id": None,
            "start_char": None, "end_char": None, "similarity": None, "grade": None, "diff": None}
     said = words(text or "")
-    if len(said.norm) < MIN_WORDS:
+    if not lookable(said.norm):
         return row
     best = None
     for source_id, source_article, source_date, transcript, start, source_text in candidates(

@@ -27,9 +27,10 @@ STEM = 6  # content words compared by their first letters: "grow", "growing", "g
 
 # Chosen on the train split of bench/provenance.py (the test split is read once per change).
 MIN_WORDS = 3          # shorter quotes ("strong") would match anything the speaker ever said
+MIN_CONTENT = 2        # content words a quote needs to be looked up (the index keys are pairs of them)
 DIRECT_COVERAGE = 0.6  # share of the quote's words found, in order, in the passage
-DIRECT_CONTENT = 0.6   # ... and share of its content words
-PARAPHRASE_CONTENT = 0.5  # share of an indirect quote's content stems in the passage's window
+DIRECT_CONTENT = 0.3   # ... and share of its content words
+PARAPHRASE_CONTENT = 0.6  # share of an indirect quote's content stems in the passage's window
 
 
 @dataclass
@@ -64,12 +65,18 @@ def content(word: str) -> str | None:
     return None if word in STOP or len(word) < 3 else word[:STEM]
 
 
+def lookable(norm: list[str]) -> bool:
+    """Long enough to look up: a quote of fewer words, or content words, has no grade."""
+    return len(norm) >= MIN_WORDS and sum(1 for w in norm if content(w)) >= MIN_CONTENT
+
+
 def keys(speaker_id: str, norm: list[str]) -> set[int]:
-    """The index keys of a text: its consecutive content stems in pairs, with the speaker in the
-    key (a quote is only ever looked up among its own speaker's passages). Pairs rather than
-    single words: a speaker's common words ("president") would make every passage a candidate."""
+    """The index keys of a text: its content stems in pairs, each with the next and the one after
+    (so that one changed word leaves pairs intact), with the speaker in the key (a quote is only
+    ever looked up among its own speaker's passages). Pairs rather than single words: a
+    speaker's common words ("president") would make every passage a candidate."""
     stems = [s for s in map(content, norm) if s]
-    pairs = zip(stems, stems[1:]) if len(stems) > 1 else [(s, "") for s in stems]
+    pairs = list(zip(stems, stems[1:])) + list(zip(stems, stems[2:]))
     # crc32 twice: a stable 64-bit key, the same in every process (Python's hash() is salted).
     return {_key(f"{speaker_id}\x1f{a}\x1f{b}") for a, b in pairs}
 
@@ -89,29 +96,39 @@ class Match:
     ops: list[tuple[str, str, str]]  # (op, passage words, quote words) where they differ
 
 
-def best_window(source: Words, quote: Words) -> tuple[int, int]:
-    """The stretch of the source, about the quote's length, holding most of the quote's content
-    words: where to align. (difflib over a whole long answer would pair the quote's "the" and
-    "we" with words scattered over it; one linear sweep finds the place first.)"""
+def windows(source: Words, quote: Words) -> list[tuple[int, int]]:
+    """Where in a long passage to align the quote (difflib over a whole answer would pair the
+    quote's "the" and "we" with words scattered over it): around the longest run of words the
+    two share, and around the stretch about the quote's length holding most of its content
+    words (a paraphrase shares no long run)."""
+    width = len(quote.norm) + max(5, len(quote.norm) // 2)
+    run = difflib.SequenceMatcher(None, source.norm, quote.norm, autojunk=False).find_longest_match(
+        0, len(source.norm), 0, len(quote.norm))
+    found = [run.a - run.b] if run.size else []
     wanted = {s for s in map(content, quote.norm) if s} or set(quote.norm)
     hits = [1 if (content(w) or w) in wanted else 0 for w in source.norm]
-    width = min(len(hits), len(quote.norm) + max(5, len(quote.norm) // 2))
     best, best_at, running = -1, 0, sum(hits[:width])
-    for i in range(len(hits) - width + 1):
+    for i in range(max(1, len(hits) - width + 1)):
         if i:
             running += hits[i + width - 1] - hits[i - 1]
         if running > best:
             best, best_at = running, i
-    return max(0, best_at - width // 3), min(len(hits), best_at + width + width // 3)
+    found.append(best_at)
+    margin = width // 3
+    return list(dict.fromkeys((max(0, at - margin), min(len(hits), at + width + margin)) for at in found))
 
 
 def align(source: Words, quote: Words) -> Match | None:
-    """The quote's words aligned on the best stretch of the source, cut to the first and last
-    word they share; None when they share none. difflib's SequenceMatcher gives the word
-    operations (standard library, exact longest-matching-block alignment)."""
+    """The quote's words aligned on the best stretch of the source (see `windows`), cut to the
+    first and last word they share; None when they share none. difflib's SequenceMatcher gives
+    the word operations (standard library, exact longest-matching-block alignment)."""
     if not source.norm or not quote.norm:
         return None
-    lo, hi = best_window(source, quote)
+    matches = [m for lo, hi in windows(source, quote) if (m := _align_in(source, quote, lo, hi))]
+    return max(matches, key=lambda m: (m.coverage, m.content, m.similarity), default=None)
+
+
+def _align_in(source: Words, quote: Words, lo: int, hi: int) -> Match | None:
     window = source.norm[lo:hi]
     matcher = difflib.SequenceMatcher(None, window, quote.norm, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
