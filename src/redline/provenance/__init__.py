@@ -54,6 +54,7 @@ def update(store, rebuild: bool = False, on_progress: Callable[[int, int], None]
     `rebuild`). Returns the number of quotes graded now, per grade ("none": no primary
     passage of the speaker up to that day, or a quote too short to look up)."""
     con = store.con
+    use_index(con)
     with store.transaction():
         if rebuild:
             for table in PROVENANCE_TABLES:
@@ -79,6 +80,13 @@ def update(store, rebuild: bool = False, on_progress: Callable[[int, int], None]
     return graded
 
 
+def use_index(con) -> None:
+    """Let DuckDB answer a quote's key lookup from the ART index even when its keys hold
+    thousands of rows: by default it scans the whole table beyond 2,048, which makes the cost
+    per quote grow with the number of stored passages."""
+    con.execute("SET index_scan_max_count = 1000000")
+
+
 def _index_changes(con) -> None:
     """Drop what came from articles replaced or deleted since the last run, index the primary
     passages of new and replaced ones, and ungrade the quotes a new passage could be the source of."""
@@ -99,15 +107,15 @@ def _index_changes(con) -> None:
         con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT article_id FROM provenance_changed)")
     passages = con.execute(f"""
         SELECT q.id, q.article_id, q.speaker_id, a.published, q.kind = 'statement' AS transcript,
-               substr(a.text, q.start_char + 1, q.end_char - q.start_char) AS text
+               q.start_char, substr(a.text, q.start_char + 1, q.end_char - q.start_char) AS text
         FROM quotes q JOIN articles a ON a.id = q.article_id
         WHERE q.article_id IN (SELECT article_id FROM provenance_changed)
           AND q.speaker_id IS NOT NULL AND a.published IS NOT NULL
           AND (q.kind = 'statement' OR (q.kind IN ('direct', 'partial') AND q.article_id NOT IN ({TRANSCRIPTS})))""").fetchall()
-    key_rows = [(k, p[0]) for p in passages for k in keys(p[2], words(p[5]).norm)]
-    _insert(con, "provenance_keys", ["key", "quote_id"], key_rows)
-    _insert(con, "provenance_sources", ["quote_id", "article_id", "speaker_id", "published", "transcript"],
-            [p[:5] for p in passages])
+    key_rows = [(k, p[0], p[1], p[3], p[4]) for p in passages for k in keys(p[2], words(p[6]).norm)]
+    _insert(con, "provenance_keys", ["key", "quote_id", "article_id", "published", "transcript"], key_rows)
+    _insert(con, "provenance_sources", ["quote_id", "article_id", "speaker_id", "published", "transcript", "start_char", "text"],
+            passages)
     # A quote of a speaker with a new passage, dated on or after it, may now have another source.
     con.execute("""DELETE FROM quote_provenance p WHERE EXISTS (
                      SELECT 1 FROM quotes q JOIN articles a ON a.id = q.article_id
@@ -128,16 +136,20 @@ def candidates(con, speaker_id: str, quote_keys: set[int], published, article_id
     briefing), with their text: (quote id, article id, published, transcript, start, text)."""
     if not quote_keys:
         return []
-    listed = ", ".join(map(str, sorted(quote_keys)))  # integers: written into the SQL so that the ART index is used
-    return con.execute(f"""
-        WITH hits AS (
-            SELECT k.quote_id, count(*) AS shared FROM provenance_keys k JOIN provenance_sources s USING (quote_id)
-            WHERE k.key IN ({listed}) AND s.article_id <> ? AND (s.published < ? OR (s.transcript AND s.published = ?))
-            GROUP BY k.quote_id ORDER BY shared DESC, any_value(s.published) DESC, k.quote_id LIMIT {CANDIDATES})
-        SELECT q.id, q.article_id, a.published, q.kind = 'statement', q.start_char,
-               substr(a.text, q.start_char + 1, q.end_char - q.start_char)
-        FROM hits JOIN quotes q ON q.id = hits.quote_id JOIN articles a ON a.id = q.article_id
-        ORDER BY hits.shared DESC, q.id""", [article_id, published, published]).fetchall()
+    # Two lookups by literal keys and ids, each answered from its ART index: a join would scan.
+    listed = ", ".join(map(str, sorted(quote_keys)))
+    hits = con.execute(f"""
+        SELECT quote_id FROM provenance_keys
+        WHERE key IN ({listed}) AND article_id <> ? AND (published < ? OR (transcript AND published = ?))
+        GROUP BY quote_id ORDER BY count(*) DESC, any_value(published) DESC, quote_id LIMIT {CANDIDATES}""",
+                       [article_id, published, published]).fetchall()
+    if not hits:
+        return []
+    order = {h[0]: n for n, h in enumerate(hits)}
+    ids = ", ".join("'" + h[0].replace("'", "''") + "'" for h in hits)
+    found = con.execute(f"""SELECT quote_id, article_id, published, transcript, start_char, text
+                            FROM provenance_sources WHERE quote_id IN ({ids})""").fetchall()
+    return sorted(found, key=lambda r: order[r[0]])
 
 
 def _provenance(con, quote: tuple, first_statement: dict) -> dict:

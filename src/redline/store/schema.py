@@ -235,10 +235,20 @@ MIGRATIONS: list[tuple[int, str]] = [
             article_id VARCHAR NOT NULL,
             speaker_id VARCHAR NOT NULL,
             published  DATE NOT NULL,
-            transcript BOOLEAN NOT NULL   -- a transcript's statement, else an article's direct or partial quote
+            transcript BOOLEAN NOT NULL,  -- a transcript's statement, else an article's direct or partial quote
+            start_char INTEGER NOT NULL,  -- the passage, in its article's text
+            text       VARCHAR NOT NULL
         );
-        -- The inverted index: a key (speaker and two content words, hashed) -> the passages holding it.
-        CREATE TABLE provenance_keys (key BIGINT NOT NULL, quote_id VARCHAR NOT NULL);
+        CREATE INDEX provenance_sources_quote ON provenance_sources (quote_id);
+        -- The inverted index: a key (speaker and two content words, hashed) -> the passages holding
+        -- it, with what filters them (so that a lookup reads the index and nothing else).
+        CREATE TABLE provenance_keys (
+            key        BIGINT NOT NULL,
+            quote_id   VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL,
+            published  DATE NOT NULL,
+            transcript BOOLEAN NOT NULL
+        );
         CREATE INDEX provenance_keys_key ON provenance_keys (key);
         CREATE TABLE quote_provenance (
             quote_id          VARCHAR NOT NULL,
