@@ -89,6 +89,7 @@ class Redline:
     outlets = _reading(queries.outlets)
     overview = _reading(queries.overview)
     failures = _reading(queries.failures)
+    quote_provenance = _reading(queries.quote_provenance)
 
     # -- checks of what the user gave -----------------------------------------------------
     def add_files(self, actors=(), rules=(), furniture=()) -> "Redline":
@@ -189,6 +190,18 @@ class Redline:
 
         return update(store, rebuild, on_progress=article_done)
 
+    def update_provenance(self, rebuild: bool = False, store: Store | None = None,
+                          on_progress: Callable[[int, int], None] | None = None):
+        """Grade the quotes not yet graded against their speakers' primary passages (after
+        indexing those of new or replaced articles), or all of them again when `rebuild`.
+        Returns the number of quotes graded per grade (redline.provenance)."""
+        from redline import provenance
+
+        if store is None:
+            with self.open(read_only=False) as store:
+                return self.update_provenance(rebuild, store, on_progress)
+        return provenance.update(store, rebuild=rebuild, on_progress=on_progress)
+
     def upload(self, record: dict, read=None, write=None) -> str:
         """Store one article given as a JSONL input record (`text` or `html`, and metadata):
         parsed first in memory (the file stays free for readers meanwhile), then written in one
@@ -218,6 +231,7 @@ class Redline:
             with (write or functools.partial(self.open, read_only=False))() as store:
                 if Loader(store, report, name_stored_paths=False).load_store(memory):  # no server path in an answer
                     self.update_stories(store=store)
+                    self.update_provenance(store=store)
         if report.errors:
             e = report.errors[0]
             raise RefusedArticle(f"{e.stage}: {e.problem}" if e.stage else e.problem)

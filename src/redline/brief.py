@@ -150,6 +150,7 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
     for q in quotes:
         by_speaker.setdefault(q["speaker_name"], []).append(q)
     speakers = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:6]
+    checked = provenance_lines(queries.provenance_by_speaker(con, article_ids), "story" if story else "briefing")
     in_scope = {h["id"] for h in happenings}
     differing = terms(con, story)
     differing = differing[differing["differs"] & differing["happening_id"].isin(in_scope)] if not differing.empty else differing
@@ -157,12 +158,33 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
         "title": title, "chosen": chosen, "generated": dt.date.today(), "happenings": happenings,
         "summary": summary_sentences(happenings), "cite": cite, "sources": sources,
         "speakers": [(name, qs[:2]) for name, qs in speakers],
+        "provenance": checked,
         "coverage": coverage_summary(con, story).to_dict("records") if story else [],
         "terms": differing.to_dict("records"),
         "alerts": [a for a in alerts or [] if a.get("happening_id") in in_scope or a.get("happening_id") is None],
         "charts": {"timeline": happenings_chart(happenings, "Timeline of happenings (size: independent sources)"),
                    "relations": relations_figure(happenings)},
     }
+
+
+# The grade a briefing line leads with: the one a reader most needs to know of.
+LEAD_GRADES = (("altered", "altered from"), ("not_found", "nowhere in"), ("trimmed", "trimmed from"),
+               ("paraphrase", "paraphrases of"), ("verbatim", "verbatim from"))
+
+
+def provenance_lines(by_speaker: list[dict], scope: str) -> list[str]:
+    """"3 of 5 John Kirby quotes in this story are altered from the transcript; 1 trimmed, 1
+    verbatim.": per speaker whose quotes were checked (redline.provenance), most quoted first."""
+    lines = []
+    for r in by_speaker:
+        record = "the transcript" if r["from_transcript"] or r["not_found"] else "earlier quotes"
+        counts = [(key, phrase, r[key]) for key, phrase in LEAD_GRADES if r[key]]
+        key, phrase, n = counts[0]
+        rest = ", ".join(f"{k} {key.replace('_', ' ')}" for key, _, k in counts[1:])
+        record = "the transcripts" if key == "not_found" else record
+        lines.append(f"{n} of {r['graded']} {r['speaker_name']} quotes in this {scope} "
+                     f"{'is' if n == 1 else 'are'} {phrase} {record}" + (f"; {rest}." if rest else "."))
+    return lines
 
 
 def _script_json(value) -> str:
@@ -224,6 +246,9 @@ def render_markdown(brief: dict) -> str:
     out += ["", "## Key quotes", ""]
     for name, qs in brief["speakers"]:
         out.append(f"- **{esc(name)}**: " + " / ".join(f"“{esc(q['text'])}” [{cite.get(q['article_id'], '?')}]" for q in qs))
+    if brief.get("provenance"):
+        out += ["", "Checked against the record (transcripts and earlier quotes of the same speaker):", ""]
+        out += [f"- {esc(line)}" for line in brief["provenance"]]
     if brief["alerts"]:
         out += ["", "## Watch rules", ""]
         out += [f"- {a['status'].upper()} {esc(a['rule'])}: {a['date']} {esc(a.get('reason') or '')}" for a in brief["alerts"]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redline.provenance import PROVENANCE, PROVENANCE_JOIN
 from redline.store import Store
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -27,13 +28,14 @@ DATASETS: dict[str, str] = {
     "sentences": """
         SELECT article_id, seq, start_char AS start, end_char AS "end", text
         FROM sentences ORDER BY article_id, seq""",
-    "quotes": """
-        SELECT id, article_id,
-               CASE WHEN speaker_name IS NULL THEN NULL ELSE
-                 {'name': speaker_name, 'country': speaker_country, 'sector': speaker_sector,
-                  'role': speaker_role} END AS speaker,
-               text, kind, cue, start_char AS start, end_char AS "end", sentence
-        FROM quotes ORDER BY article_id, start_char""",
+    "quotes": f"""
+        SELECT q.id, q.article_id,
+               CASE WHEN q.speaker_name IS NULL THEN NULL ELSE
+                 {{'name': q.speaker_name, 'country': q.speaker_country, 'sector': q.speaker_sector,
+                  'role': q.speaker_role}} END AS speaker,
+               q.text, q.kind, q.cue, q.start_char AS start, q.end_char AS "end", q.sentence,
+               {PROVENANCE} AS provenance
+        FROM quotes q {PROVENANCE_JOIN} ORDER BY q.article_id, q.start_char""",
     "events": """
         SELECT id, article_id, event_type, mode, source, target,
                strftime(date, '%Y-%m-%d') AS date, date_precision, date_text, location, negated,

@@ -113,3 +113,18 @@ def update_stories(rl: Redline, quiet: bool, if_stale: bool, rebuild: bool = Fal
         out.print(f"stories: {how}; {result.copies} copies or rewrites, {result.happenings} happenings in "
                   f"{result.stories} running stories, {result.merged_events} merged events")
 
+
+
+def update_provenance(rl: Redline, quiet: bool, rebuild: bool = False) -> None:
+    """The provenance stage (new quotes graded, or all again with `rebuild`), with a progress bar."""
+    progress = Progress(TextColumn("[bold]provenance"), BarColumn(), MofNCompleteColumn(), TextColumn("quotes"),
+                        TimeElapsedColumn(), console=err, disable=quiet)
+    task = progress.add_task("provenance", total=None)
+    with progress:
+        try:
+            graded = rl.update_provenance(rebuild, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except KeyboardInterrupt:
+            err.print("interrupted: the quotes graded so far are kept; run `redline provenance` to grade the rest.")
+            raise typer.Exit(130)
+    if graded and not quiet:
+        out.print("provenance: " + ", ".join(f"{n} {g}" for g, n in sorted(graded.items(), key=lambda kv: -kv[1])), markup=False)

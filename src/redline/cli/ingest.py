@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from redline.cli.common import ConfigOption, DbOption, err, out, update_stories, redline_for
+from redline.cli.common import ConfigOption, DbOption, err, out, redline_for, update_provenance, update_stories
 from redline.errors import UserError, describe
 
 commands = typer.Typer()
@@ -76,6 +76,8 @@ def ingest(
                 raise typer.Exit(130)
         if stories:
             update_stories(rl, quiet, if_stale=True)
+        if load:
+            update_provenance(rl, quiet)
         if not quiet:
             for note in report.notes:
                 out.print(f"note: {note}", markup=False)

@@ -3,13 +3,14 @@ timelines, the summary, and exports."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from redline.cli.common import (ConfigOption, CsvOption, DbOption, JsonOption, actors_text, emit, out, print_columns,
-                                update_stories, redline_for)
+                                redline_for, update_provenance, update_stories)
 from redline.errors import InputError, UserError
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
@@ -103,6 +104,7 @@ def quotes_command(
     speaker: Optional[str] = typer.Option(None, help="Speakers whose name contains this."),
     country: Optional[str] = typer.Option(None, help="Speakers of this country (ISO3 or IGO code)."),
     kind: Optional[str] = typer.Option(None, help="direct, partial, indirect; in transcripts statement or question."),
+    grade: Optional[str] = typer.Option(None, help="Provenance: verbatim, trimmed, altered, paraphrase or not-found."),
     limit: int = typer.Option(50, help="At most this many quotes."),
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
@@ -116,9 +118,51 @@ def quotes_command(
             where = ", ".join(x for x in (r["speaker_country"], r["speaker_sector"]) if x)
             out.print(f"{str(r['published'] or ''):10}  {who}{f' ({where})' if where else ''} [{r['kind']}, {r['cue'] or '-'}]", markup=False)
             out.print(f"            {r['text'] if r['kind'] == 'indirect' else '“' + r['text'] + '”'}", markup=False)
-            out.print(f"            — {r['article_id']}", markup=False)
+            out.print(f"            — {r['article_id']}{provenance_text(r['provenance'])}", markup=False)
 
-    emit(redline_for(config, db).quotes(speaker=speaker, country=country, kind=kind, limit=limit), json_out, csv_out, text)
+    emit(redline_for(config, db).quotes(speaker=speaker, country=country, kind=kind, grade=grade, limit=limit),
+         json_out, csv_out, text)
+
+
+def provenance_text(p: dict | None) -> str:
+    """", altered from wh-2023-03-21-1b4fa309 (0.69): 'over years now' -> 'over the years how'"."""
+    if not p:
+        return ""
+    if p["grade"] == "not found":
+        return "; not found in the speaker's transcripts"
+    changes = "; ".join(f"{d['source'] or '∅'!r} -> {d['quote'] or '∅'!r}" for d in p.get("diff", []) if d["op"] != "delete")
+    return f"; {p['grade']} from {p['article_id']} ({p['similarity']:.2f}){': ' + changes if changes and p['grade'] == 'altered' else ''}"
+
+
+@commands.command("provenance")
+def provenance_command(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Grade every quote again, not only the new ones."),
+    show: Optional[str] = typer.Option(None, "--show", help="Show this quote (id) beside its source passage instead."),
+    json_out: bool = JsonOption,
+    db: Optional[Path] = DbOption,
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Check quotes against the primary record: each news quote beside its speaker's transcript
+    statements and earlier quotes, graded verbatim, trimmed, altered, paraphrase or not found."""
+    rl = redline_for(config, db)
+    if show is None:
+        update_provenance(rl, quiet=False, rebuild=rebuild)
+        return
+    record = rl.quote_provenance(show)
+    if json_out:
+        out.print(json.dumps(record, ensure_ascii=False, default=str, indent=1), markup=False)
+        return
+    q, source = record["quote"], record["source"]
+    out.print(f"{q['published']}  {q['speaker_name'] or '(speaker unknown)'} [{q['kind']}] in {q['article_id']}", markup=False)
+    out.print(f"  quote:  “{q['text']}”", markup=False)
+    if source:
+        out.print(f"  source: {source['article_id']} ({source['outlet'] or '?'}, {source['published']}), "
+                  f"{record['grade']}, similarity {record['similarity']:.2f}", markup=False)
+        out.print(f"          “{source['passage']}”", markup=False)
+        for d in record["diff"]:
+            out.print(f"          {d['op']:8} {d['source'] or '∅'!r} -> {d['quote'] or '∅'!r}", markup=False)
+    else:
+        out.print(f"  source: {record['grade'] or 'no primary source of this speaker up to that day'}", markup=False)
 
 
 @commands.command("events")

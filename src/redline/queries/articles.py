@@ -7,6 +7,7 @@ import duckdb
 
 from redline.errors import NotFound
 from redline.queries import checks
+from redline.queries.provenance import PROVENANCE, PROVENANCE_JOIN, with_diff
 from redline.queries.records import OPENING, page, rows
 
 Con = duckdb.DuckDBPyConnection
@@ -45,8 +46,10 @@ def article(con: Con, article_id: str, source_path: bool = False) -> dict:
                                              a.kind, m.country, m.sector, m.role, m.method
                                       FROM mentions m JOIN actors a ON a.id = m.actor_id
                                       WHERE m.article_id = ? ORDER BY m.start_char""", [article_id])
-    record["quotes"] = rows(con, """SELECT id, start_char AS start, end_char AS "end", text, kind, speaker_name,
-                                           speaker_id FROM quotes WHERE article_id = ? ORDER BY start_char""", [article_id])
+    record["quotes"] = [with_diff(q) for q in rows(con, f"""
+        SELECT q.id, q.start_char AS start, q.end_char AS "end", q.text, q.kind, q.speaker_name, q.speaker_id,
+               {PROVENANCE} AS provenance, p.diff AS provenance_diff
+        FROM quotes q {PROVENANCE_JOIN} WHERE q.article_id = ? ORDER BY q.start_char""", [article_id])]
     record["events"] = rows(con, """SELECT e.id, e.event_type, e.mode, e.trigger, e.trigger_start, e.trigger_end,
                                            e.negated, e.modality, e.evidence, he.happening_id, h.story_id
                                     FROM events e LEFT JOIN happening_events he ON he.event_id = e.id

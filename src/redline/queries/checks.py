@@ -119,6 +119,14 @@ def outlet(con, value: str) -> str:
                        else f"one of {', '.join(outlets[:10]) or '(none stored)'}")
 
 
+def provenance_grade(value: str) -> str:
+    """A provenance grade as the user wrote it ("not-found" too): verbatim, trimmed, altered,
+    paraphrase, not found."""
+    from redline.provenance.align import GRADES
+
+    return one_of("provenance grade", value.replace("-", " ").replace("_", " "), GRADES)
+
+
 def one_of(what: str, value: str, choices: tuple[str, ...]) -> str:
     """A value from a fixed set (an actor kind, a quote kind), case ignored."""
     if value.lower() in choices:

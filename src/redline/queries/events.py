@@ -10,6 +10,7 @@ import duckdb
 
 from redline.errors import NotFound
 from redline.queries import checks
+from redline.queries.provenance import PROVENANCE, PROVENANCE_JOIN, with_diff
 from redline.queries.records import OPENING, page, rows
 
 Con = duckdb.DuckDBPyConnection
@@ -56,17 +57,24 @@ def actor(con: Con, actor_id: str) -> dict:
 
 
 def quotes(con: Con, speaker: str | None = None, country: str | None = None, kind: str | None = None,
-           limit: int | None = 50, offset: int = 0) -> dict:
-    """Who said what, in date order: speakers whose name holds `speaker`, of `country`, of a `kind`."""
+           grade: str | None = None, limit: int | None = 50, offset: int = 0) -> dict:
+    """Who said what, in date order: speakers whose name holds `speaker`, of `country`, of a
+    `kind`, whose provenance has a `grade` (redline.provenance); each with its `provenance`
+    ({article_id, start, end, similarity, grade, diff}, None when not graded)."""
     speaker = checks.speaker(con, speaker) if speaker else None
     country = checks.country(con, country) if country else None
     kind = checks.one_of("quote kind", kind, checks.QUOTE_KINDS) if kind else None
+    grade = checks.provenance_grade(grade) if grade else None
     where, params = _where([("q.speaker_name ILIKE ?" if speaker else "", [f"%{speaker}%"] if speaker else []),
                             ("q.speaker_country = ?" if country else "", [country] if country else []),
-                            ("q.kind = ?" if kind else "", [kind] if kind else [])])
-    return page(con, f"""SELECT q.*, a.published FROM quotes q JOIN articles a ON a.id = q.article_id
-                         WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char""",
-                params, limit, offset)
+                            ("q.kind = ?" if kind else "", [kind] if kind else []),
+                            ("p.grade = ?" if grade else "", [grade] if grade else [])])
+    found = page(con, f"""SELECT q.*, a.published, {PROVENANCE} AS provenance, p.diff AS provenance_diff
+                          FROM quotes q JOIN articles a ON a.id = q.article_id {PROVENANCE_JOIN}
+                          WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char""",
+                 params, limit, offset)
+    found["items"] = [with_diff(r) for r in found["items"]]
+    return found
 
 
 def events(con: Con, event_type: str | None = None, country: str | None = None, asserted_only: bool = True,

@@ -257,7 +257,50 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE copy_bands (kind TINYINT NOT NULL, band BIGINT NOT NULL, article_id VARCHAR NOT NULL);
         """,
     ),
+    (
+        9,
+        # Quote provenance (redline.provenance): each news quote against its speaker's primary
+        # passages (transcript statements, earlier articles' quotes), kept up to date after ingest.
+        """
+        -- The articles the stage has seen, as ingested then: a new ingested_at means replaced.
+        CREATE TABLE provenance_articles (article_id VARCHAR NOT NULL, ingested_at TIMESTAMP);
+        -- The primary passages (quotes rows) that news quotes are looked up among.
+        CREATE TABLE provenance_sources (
+            quote_id   VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL,
+            speaker_id VARCHAR NOT NULL,
+            published  DATE NOT NULL,
+            transcript BOOLEAN NOT NULL,  -- a transcript's statement, else an article's direct or partial quote
+            start_char INTEGER NOT NULL,  -- the passage, in its article's text
+            text       VARCHAR NOT NULL
+        );
+        CREATE INDEX provenance_sources_quote ON provenance_sources (quote_id);
+        -- The inverted index: a key (speaker and two content words, hashed) -> the passages holding
+        -- it, with what filters them (so that a lookup reads the index and nothing else).
+        CREATE TABLE provenance_keys (
+            key        BIGINT NOT NULL,
+            quote_id   VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL,
+            published  DATE NOT NULL,
+            transcript BOOLEAN NOT NULL
+        );
+        CREATE INDEX provenance_keys_key ON provenance_keys (key);
+        CREATE TABLE quote_provenance (
+            quote_id          VARCHAR NOT NULL,
+            article_id        VARCHAR NOT NULL,
+            source_article_id VARCHAR,    -- NULL when nothing was found
+            source_quote_id   VARCHAR,
+            start_char        INTEGER,    -- the matched passage, in the source article's text
+            end_char          INTEGER,
+            similarity        DOUBLE,     -- difflib ratio of the quote's words and the passage's
+            grade             VARCHAR,    -- verbatim | trimmed | altered | paraphrase | not found | NULL (no primary source)
+            diff              VARCHAR     -- JSON: [{op, source, quote}] where the words differ
+        );
+        """,
+    ),
 ]
+
+PROVENANCE_TABLES = ("provenance_articles", "provenance_sources", "provenance_keys", "quote_provenance")
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
 # The stories stage's working state (migration 8): emptied by a full rebuild.
