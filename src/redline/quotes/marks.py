@@ -16,6 +16,8 @@ from redline.reading import sentence_of
 OPENING = {"“": "”", "„": "”", "«": "»", "‘": "’"}
 CLOSING = {"”", "»", "’"}
 DOUBLE_CLOSERS = {'"', "”", "»"}
+# Words that tie a cue after a quote to a quote of its own: "“…,” to which Putin replied, “…”".
+LINKING_WORDS = {"which", "who", "whom", "whose", "whereupon", "and", "but", "then", "before", "after", "prompting"}
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 
@@ -134,9 +136,16 @@ class MarkedQuotes(SpeakerFinder):
         sent_end = sentence_of(region[-1]).end_char
         text = text_of(region.doc)
 
-        def introduces_another(t: Token) -> bool:  # a quote opens a few words after the cue
+        def introduces_another(t: Token) -> bool:
+            # A quote opens a few words after the cue, in the same sentence, and the cue is
+            # tied to this quote only by a relative or a conjunction ("to which Putin replied").
+            # "“A,” he said, “B.”" and "“A,” says Early. “B.”" attribute both halves.
             nxt = next((s for s, _ in spans if t.idx < s < sent_end), None)
-            return nxt is not None and len(re.findall(r"\w+", text[t.idx + len(t):nxt])) <= 4
+            if nxt is None or len(re.findall(r"\w+", text[t.idx + len(t):nxt])) > 4:
+                return False
+            if re.search(r"[.!?]", text[t.idx + len(t):nxt]):
+                return False
+            return bool(LINKING_WORDS & set(re.findall(r"\w+", text[end:t.idx].casefold())))
 
         cues = [t for t in region if self._is_cue(t, inside, framing)
                 and not (t.idx > end and introduces_another(t))]

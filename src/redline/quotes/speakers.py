@@ -68,6 +68,22 @@ class SpeakerFinder:
             subjects = [c for c in cue.children if c.dep_ in ("dobj", "obj")]
         else:
             subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+            # "Gutierrez was described by the bishops as “…”", "was announced by the WHO":
+            # the speaker of a passive cue is its agent, not its subject
+            agents = [o for c in cue.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+            if agents and any(c.dep_ == "nsubjpass" for c in subjects) or agents and not subjects:
+                subjects = agents[:1]
+        if not subjects and self._after_quote(cue):
+            # "“…,” said a protester using the pseudonym Katya": the parser often takes the
+            # speaker of an inverted attribution for the verb's object.
+            subjects = [c for c in cue.children if c.i > cue.i and (c.dep_ in ("dobj", "obj", "attr", "npadvmod") or (
+                c.dep_ == "advmod" and self._inverted_name(c)))][:1]
+        if not subjects and cue.dep_ == "ROOT":
+            # "the president of the league, Jamel Msallem, said": the name right before a
+            # speech verb left without a subject (the parser hung it on an earlier noun)
+            before = next((t for t in reversed(doc[max(0, cue.i - 3):cue.i]) if not t.is_punct), None)
+            if before is not None and before.pos_ == "PROPN" and before.idx not in inside:
+                subjects = [before]
         if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
             # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
             # hangs from, else of the nearest verb with a subject.
@@ -92,6 +108,11 @@ class SpeakerFinder:
             found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
             if found is not None:
                 return found[0], subject.idx
+            for tok in subject.subtree:  # "the decree signed by the Pope", "a statement from the king"
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("by", "from") and tok.pos_ == "PROPN" and tok.idx not in inside:
+                    actor = self._actor_at(tok, mentions)
+                    if actor is not None:
+                        return actor, tok.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
@@ -99,6 +120,20 @@ class SpeakerFinder:
             return None, None
         actor = self._actor_at(subject, mentions)
         return actor, subject.idx
+
+    @staticmethod
+    def _after_quote(cue: Token) -> bool:
+        """The cue comes right after a closing quotation mark ("“…,” said Ana Ruiz")."""
+        text = cue.doc.user_data.get("redline_text") or cue.doc.text
+        return text[max(0, cue.idx - 4):cue.idx].rstrip().rstrip(",").endswith(('"', "”", "’", "»"))
+
+    @staticmethod
+    def _inverted_name(subject: Token) -> bool:
+        """A capitalised word after its speech verb, mid-sentence, that the tagger did not take
+        for a proper noun ("“…,” says Early"): a name."""
+        return (subject.i > subject.head.i and subject.is_alpha and subject.text[:1].isupper()
+                and not subject.is_sent_start and subject.pos_ in ("ADV", "ADJ", "NOUN", "VERB")
+                and not any(c.dep_ == "det" for c in subject.children))
 
     @staticmethod
     def _mention_at(tok: Token, mentions: list[Mention]) -> Mention | None:
@@ -130,7 +165,8 @@ class SpeakerFinder:
                 m = self._mention_at(child, mentions)
                 if m and m.actor.kind == "person":
                     return m.actor
-        if subject.pos_ == "PROPN" and subject.text[:1].isupper() and not self.dictionary.country_of_word(subject.text):
+        if (subject.pos_ == "PROPN" or self._inverted_name(subject)) and subject.text[:1].isupper() \
+                and not self.dictionary.country_of_word(subject.text):
             # A name no one tagged, as the subject of a speech verb ("“…,” says Vance"): the
             # person of that name, by the full name given earlier where there is one.
             words = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i >= subject.i - 3]
@@ -139,16 +175,19 @@ class SpeakerFinder:
             if name.isalpha() or " " in name or "-" in name:
                 return Actor(ActorId.person(name), name, "person")
         sector = self.dictionary.sector_of(subject.text)
-        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
+        # "One of the children said", "two of the protesters": a part of a group described
+        partitive = subject.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
+        described = partitive or subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
             subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
-        if not sector and not described:
+        if partitive or (not sector and not described):
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
                     for obj in child.children:
                         m = self._mention_at(obj, mentions)
                         if m:
                             return m.actor
-            return None
+            if not partitive:
+                return None
         # "a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
         # speaker described by role; their country from an actor named inside the phrase.
         country = None
