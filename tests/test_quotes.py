@@ -248,3 +248,17 @@ def test_the_surname_index_of_the_actor_dictionary():
     found = d.people_by_surname("KIRBY")
     assert [p.name for p in found] == ["John Kirby"]
     assert d.people_by_surname("Nobodyhere") == []
+
+
+def test_the_official_after_a_named_speaker_is_that_speaker_but_not_after_an_unnamed_one(nlp):
+    text = ("Ana Ruiz said the port would reopen. The ministry official further stated that ships would wait.\n\n"
+            "A harbour official said the cranes were broken. Tomas Brightwater left early. "
+            "The official added that repairs would take a week.")
+    got = [(k, s) for k, s, _ in quotes(nlp, text)]
+    assert got[1] == ("indirect", "Ana Ruiz")
+    assert got[-1][1] != "Tomas Brightwater"
+
+
+def test_a_participle_after_a_relative_clause_is_its_subjects(nlp):
+    text = ("Xi reiterated a peace plan, which Putin welcomed, saying it “correlates to the point of view” of Moscow.")
+    assert quotes(nlp, text)[-1][:2] == ("partial", "Vladimir Putin")

@@ -87,6 +87,10 @@ class MarkedQuotes(SpeakerFinder):
                     or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")
                     # a parenthetical attribution ("…, Wang said, but “…”") covers its sentence
                     or (c.dep_ == "parataxis" and c.head.dep_ == "ROOT")]
+            # the verb nearest above the fragment first: "X said Putin hailed the “new
+            # frontier”" is Putin's fragment, not X's
+            above = {a.i: n for n, a in enumerate(first.root.ancestors)}
+            cues.sort(key=lambda c: above.get(c.i, len(above)))
         for cue_tok in cues:
             speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_

@@ -9,9 +9,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import ActorDictionary
-from redline.coref import Coref
+from redline.coref import SENTENCES_BACK, TITLES, Coref
 from redline import schemas
 from redline.model import Actor, ActorId, Mention, Quote
+from redline.reading import sentence_of
 
 PRONOUNS = {"he", "she", "him", "her"}
 # Subjects that stand for whoever issued them: "the statement said".
@@ -27,6 +28,11 @@ DESCRIBED_SPEAKERS = {"source", "sources", "people", "person", "representative",
 def cue_words() -> tuple[frozenset[str], frozenset[str]]:
     data = schemas.shipped("quotes.yaml", "quotes")
     return frozenset(data["speech"]), frozenset(data["framing"])
+
+
+@lru_cache(maxsize=1)
+def person_roles() -> frozenset[str]:
+    return frozenset(schemas.shipped("quotes.yaml", "quotes").get("person_roles") or ())
 
 
 
@@ -90,6 +96,11 @@ class SpeakerFinder:
             # A conjoined cue ("said … and called it …") shares the speech verb's subject; a
             # participle ("which Putin welcomed, saying …") the nearest verb's.
             chain = list(cue.ancestors)[:8]
+            if cue.tag_ == "VBG" and cue.i > 0 and doc[cue.i - 1].text == ",":
+                # "..., which Putin welcomed, saying it ...": the verb right before the comma
+                # (a relative clause's), wherever the parser hung the participle
+                before = [t for t in doc[sentence_of(cue).start:cue.i] if t.pos_ in ("VERB", "AUX")]
+                chain = [t for t in before[-1:] if t.dep_ == "relcl"] + chain
             speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside] if cue.dep_ == "conj" else []
             for a in (speech_heads[:1] or chain):
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
@@ -103,6 +114,12 @@ class SpeakerFinder:
         subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if self._role_of_someone_named(subject, coref):
+            # "The Biden administration official further stated", "the Wooster professor
+            # added": the person the text was just about, found as for a pronoun
+            found = self._pronoun_referent(subject, mentions, earlier, doc, inside)
+            if found is not None:
+                return found, subject.idx
         if subject.lemma_.casefold() in AUTHORED_WORDS:
             # "her tweet read", "the ministry's statement said": the author named in the phrase
             found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
@@ -120,6 +137,27 @@ class SpeakerFinder:
             return None, None
         actor = self._actor_at(subject, mentions)
         return actor, subject.idx
+
+    def _role_of_someone_named(self, subject: Token, coref: Coref) -> bool:
+        """"the official", "the Wooster professor": a definite description, in the singular, by
+        a person's role (a title, a rank of roles.yaml, or quotes.yaml's person_roles), that names no one itself, matches no one
+        introduced with that word, and follows no unnamed "an official" it could mean."""
+        if not (subject.pos_ == "NOUN" and subject.tag_ == "NN" and subject.idx not in coref.inside
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)):
+            return False
+        word = subject.lemma_.casefold()
+        if not (word in TITLES or word in person_roles() or self.dictionary.rank_of(word)):
+            return False
+        if coref.mention_at(subject) is not None or coref.phrase_actor(subject) is not None \
+                or coref.description(subject) is not None:
+            return False
+        sent = sentence_of(subject)
+        for _ in range(SENTENCES_BACK):
+            if sent.start == 0:
+                break
+            sent = sentence_of(subject.doc[sent.start - 1])
+        return not any(t.lemma_.casefold() == word and any(c.lower_ in ("a", "an") for c in t.children)
+                       for t in subject.doc[sent.start:subject.i])
 
     @staticmethod
     def _after_quote(cue: Token) -> bool:
