@@ -4,7 +4,9 @@ Built once per Doc from the actor mentions (`doc._.actor_mentions`), in one pass
 tokens. It answers, for a token that names, describes or stands for someone:
 
 - a name: the mention over it, or a surname alone or a title and surname ("Mr. Vance",
-  "Vance", "Reed-Vance") after the full name appeared earlier (accents folded);
+  "Vance", "Reed-Vance") after the full name appeared earlier (accents folded), else the one
+  person of the actor dictionary with that surname (its index, shared with transcripts); the
+  surname of a full name the dictionary took for a body ("Michael Bloomberg") is the person;
 - a subject phrase: the actor named anywhere in its flat phrase ("study co-author Ana Ruiz",
   "the agency's director, Ana Ruiz");
 - a definite description ("the professor", "the party"): the latest actor introduced with
@@ -20,14 +22,18 @@ Every walk is bounded: a few sentences back, a fixed number of references back.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
 from redline.model import Actor, ActorId, Mention
+
+if TYPE_CHECKING:
+    from redline.actors.dictionary import ActorDictionary
 from redline.reading import sentence_of
+from redline.words import fold
 from redline.lang import words as _language_words
 
 WORDS = _language_words("quotes")
@@ -45,11 +51,6 @@ REFERENCES_BACK = 60   # how many references back a description or a name is loo
 PHRASE_TOKENS = 20     # the largest subject phrase searched for a name
 
 
-def fold(text: str) -> str:
-    """Casefolded and without accents: "Erdoğan" and "Erdogan" are one key."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-
-
 @dataclass
 class Reference:
     start: int       # character offsets
@@ -63,8 +64,10 @@ class Coref:
     """The references of one article, in text order, with the indexes that answer each
     question without rescanning the article."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], inside: set[int] = frozenset()):
+    def __init__(self, doc: Doc, mentions: list[Mention], inside: set[int] = frozenset(),
+                 dictionary: "ActorDictionary | None" = None):
         self.doc = doc
+        self.dictionary = dictionary  # its surname index names a lone surname the text never gave in full
         self.inside = inside
         self.gender: dict[Actor, str] = {}
         self.roles: dict[Actor, set[str]] = {}   # words that introduced or describe the actor
@@ -102,15 +105,23 @@ class Coref:
                     by_surname.setdefault(fold(people[at].text.split()[-1]), people[at].actor)
                 at += 1
             m = self._at.get(tok.idx)
+            if m is not None and m.start == tok.idx and m.end <= tok.idx + len(tok) and m.actor.kind == "organisation" \
+                    and tok.ent_type_ == "PERSON" and tok.ent_iob_ == "I" and tok.idx not in self.inside:
+                # "Michael Bloomberg", "Tim Cook": the surname of a person's full name that the
+                # dictionary knows as a body; the person, and later "Bloomberg" alone too.
+                first = tok.i
+                while first > 0 and doc[first].ent_iob_ == "I":
+                    first -= 1
+                person = self._person_named(doc[first:tok.i + 1].text)
+                by_surname[fold(tok.text)] = person
+                self._replace(m, person)
+                continue
             if m is not None and m.start == tok.idx and len(m.text.split()) == 1 and m.actor.kind != "state":
                 # "Vance" or "Ibanez" after "Harriet Vance" / "Tomás Ibáñez" in this article is
                 # that person, whatever a dictionary or NER made of the single word.
                 mine = by_surname.get(fold(m.text))
                 if mine is not None and mine != m.actor and m.method in ("dictionary", "fuzzy", "ner", "surname"):
-                    replaced = Mention(m.start, m.end, m.text, mine, "surname")
-                    for j in range(m.start, m.end):
-                        self._at[j] = replaced
-                    self._replaced[m.start] = mine
+                    self._replace(m, mine)
                 continue
             if m is not None or not tok.text[:1].isupper():
                 continue
@@ -160,6 +171,15 @@ class Coref:
             if actor.kind == "person":
                 self._note_person(head, actor)
 
+    def _replace(self, m: Mention, actor: Actor) -> None:
+        replaced = Mention(m.start, m.end, m.text, actor, "surname")
+        for j in range(m.start, m.end):
+            self._at[j] = replaced
+        self._replaced[m.start] = actor
+
+    def _person_named(self, name: str) -> Actor:
+        return self._untagged.setdefault(name, Actor(ActorId.person(name), name, "person"))
+
     def _untagged_name(self, tok: Token) -> Actor | None:
         """"Maróth pointed out ...": a proper noun no one tagged, as the subject of a verb, is
         a person, under the full name an earlier run of proper nouns gave it."""
@@ -168,8 +188,14 @@ class Coref:
             return None
         if any(c.dep_ == "compound" for c in tok.children) or tok.lower_ in TITLES:
             return None  # a longer name NER left untagged: the actors' business
-        name = self._names.get(fold(tok.text), tok.text)
-        return self._untagged.setdefault(name, Actor(ActorId.person(name), name, "person"))
+        name = self._names.get(fold(tok.text))
+        if name is None and self.dictionary is not None:
+            # "Kirby said" in a text that never gives the full name: the one person of the
+            # dictionary with that surname (several: left as the text has it)
+            known = self.dictionary.people_by_surname(tok.text)
+            if len(known) == 1 and known[0].name != tok.text:
+                return self._untagged.setdefault(known[0].name, self.dictionary.person_actor(known[0], getattr(self.doc._, "published", None)))
+        return self._person_named(name or tok.text)
 
     def _note_person(self, head: Token, actor: Actor) -> None:
         """Gender from a title before the name; role words from the phrase around it."""
@@ -216,8 +242,7 @@ class Coref:
                 # "the president of the league, Jamel Msallem, said": a name no one tagged
                 words = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
                 if all(t.is_alpha and t.text[:1].isupper() for t in words) and tok.ent_type_ in ("", "PERSON"):
-                    name = " ".join(t.text for t in words)
-                    return self._untagged.setdefault(name, Actor(ActorId.person(name), name, "person")), words[0].idx
+                    return self._person_named(" ".join(t.text for t in words)), words[0].idx
         for tok in subject.children:
             # the owner ("Ana Ruiz's statement") only for writings, whose words are their author's
             deps = ("compound", "appos", "nmod", "poss") if len(kinds) > 1 else ("compound", "appos", "nmod")

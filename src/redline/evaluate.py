@@ -13,7 +13,8 @@ Offsets are character offsets into the text; a speaker is a name (or description
 Real articles are referred to by key, so their text never has to be copied into the repo.
 
 A predicted quote matches a gold one of the same family (in quotation marks: direct and
-partial; reported: indirect) when their spans overlap by at least half of their union.
+partial; reported: indirect) when their spans overlap by at least half of their union. The
+`direct` row counts, of those, the gold direct quotes matched by a quote found as direct.
 """
 
 from __future__ import annotations
@@ -79,12 +80,15 @@ class Counts:
 class QuoteEvaluation:
     by_family: dict[str, Counts] = field(default_factory=lambda: {"marked": Counts(), "indirect": Counts()})
     direct_speaker: Counts = field(default_factory=Counts)  # direct quotes only (the issue's bar)
+    # gold direct quotes found as direct quotes (the marked family, without the fragments)
+    direct: Counts = field(default_factory=Counts)
     speakers_not_in_text: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict:
         return {
             **{name: c.as_dict() for name, c in self.by_family.items()},
+            "direct": self.direct.as_dict(),
             "direct_speaker_accuracy": self.direct_speaker.as_dict()["speaker_accuracy"],
             "direct_judged": self.direct_speaker.speaker_judged,
             "speakers_not_in_text": len(self.speakers_not_in_text),
@@ -162,6 +166,7 @@ def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluati
         folded_text = _folded(rec["text"])
         for q in predicted:
             result.by_family[family(q.kind)].predicted += 1
+            result.direct.predicted += q.kind == "direct"
             if q.speaker is not None:
                 surname = re.escape(_folded(q.speaker.name.split()[-1]))
                 if not re.search(rf"\b{surname}\b", folded_text):
@@ -170,6 +175,7 @@ def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluati
         for g in gold:
             counts = result.by_family[family(g["kind"])]
             counts.gold += 1
+            result.direct.gold += g["kind"] == "direct"
             best, best_score = None, 0.5
             for i, q in enumerate(predicted):
                 score = overlap((q.start, q.end), (g["start"], g["end"]))
@@ -188,6 +194,10 @@ def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluati
             if g["kind"] == "direct":
                 result.direct_speaker.speaker_judged += 1
                 result.direct_speaker.speaker_right += right
+                if q.kind == "direct":
+                    result.direct.matched += 1
+                    result.direct.speaker_judged += 1
+                    result.direct.speaker_right += right
             if not right:
                 result.errors.append({"doc": rec["doc"], "error": "speaker", "gold": g.get("speaker"), "predicted": name,
                                       "text": q.text[:80]})

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from redline.actors.dictionary import ActorDictionary
-from redline.coref import fold
+from redline.words import fold
 from redline.model import Actor, ActorId, Quote
 from redline.turns import TURNS_KEY, Turn, doc_turns, label_name
 
@@ -46,10 +46,9 @@ class Speakers:
         named = [(n, a) for a, n in self.people.items() if fold(a.name.split()[-1]) == key or fold(a.name) == key]
         if named:
             return max(named, key=lambda x: x[0])[1]
-        people = {id(p): p for text, p in self.d.people.items()
-                  if fold(text) == key or fold(p.name.split()[-1]) == key}
+        people = self.d.people_by_surname(surname)
         if len(people) == 1:
-            return self.d.person_actor(next(iter(people.values())), self.published)
+            return self.d.person_actor(people[0], self.published)
         return None
 
     def by_role(self, role: str, countries: Counter) -> Actor | None:

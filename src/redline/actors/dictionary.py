@@ -19,6 +19,7 @@ import spacy
 
 from redline import schemas
 from redline.model import Actor, ActorId
+from redline.words import fold
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,20 @@ class ActorDictionary:
         if office is None:
             return Actor(ActorId.person(person.name), person.name, "person")
         return Actor(ActorId.person(person.name), person.name, "person", office.country, office.sector, office.role)
+
+    def people_by_surname(self, surname: str) -> list[Person]:
+        """The people whose name ends in this word, or whose name or alias is it ("Kirby",
+        "Erdogan"; case and accents folded). The index is built once per size of the people
+        table (files may be added later), not by scanning the table for each question."""
+        size, index = self.__dict__.get("_surnames", (-1, {}))
+        if size != len(self.people):
+            table: dict[str, dict[int, Person]] = {}
+            for text, person in self.people.items():
+                for key in {fold(text), fold(person.name.split()[-1])}:
+                    table.setdefault(key, {})[id(person)] = person
+            index = {key: list(found.values()) for key, found in table.items()}
+            self.__dict__["_surnames"] = (len(self.people), index)
+        return index.get(fold(surname), [])
 
     def holder(self, country: str, rank: str, day: dt.date | None) -> Person | None:
         """Who held the office of `rank` in `country` on `day` (the latest holder without a day)."""

@@ -6,7 +6,8 @@ and unbalanced marks closed where the next quote opens). Indirect quotes are the
 under a speech verb ("Kirby said he does not consider ...") or beside "according to X".
 The speaker is the subject of the cue verb, resolved through `doc._.actor_mentions`; a
 pronoun goes to the last speaker or person named before it; a quote paragraph with no cue
-continues the previous speaker. Where nothing names the speaker, it stays None.
+continues the previous speaker. Where nothing names the speaker, it stays None; a fragment
+of one or two words in marks that no one said is a term or irony, not a quote.
 
 textacy's `direct_quotations` was measured as a peer (../shared/notes): it raises on
 unbalanced marks and leaves pronouns unresolved, so the matching is done here.
@@ -36,6 +37,8 @@ __all__ = ["AUTHORED_WORDS", "CLOSING", "DESCRIBED_SPEAKERS", "DOUBLE_CLOSERS", 
            "PRONOUNS", "SENTENCE_END", "STATEMENT_WORDS", "IndirectQuotes", "MarkedQuotes", "QuoteFinder",
            "SpeakerFinder", "cue_words", "make_quote_finder", "quote_spans", "text_of"]
 
+TERM_WORDS = 2  # the longest fragment in marks taken for a term when no one is said to have said it
+
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
 
@@ -56,14 +59,17 @@ class QuoteFinder(MarkedQuotes, IndirectQuotes):
         doc.user_data["redline_text"] = doc.text
         spans = quote_spans(text_of(doc))
         inside = {i for s, e in spans for i in range(s, e)}
-        doc.user_data["redline_coref"] = Coref(doc, mentions, inside)
+        doc.user_data["redline_coref"] = Coref(doc, mentions, inside, self.dictionary)
         quotes: list[Quote] = []
         for start, end in spans:
             quotes.append(self._marked_quote(doc, start, end, spans, inside, mentions, quotes))
         self._carry_back(doc, quotes)
         # Words in marks that no one is said to have said and that are capitalised like a
         # title or a name (the song “Dark Star”, “Super Tuesday”) are not a quote.
-        quotes = [q for q in quotes if q.speaker is not None or not self._title_like(q.text)]
+        # Nor is a fragment of one or two words that no one is said to have said: a term or a
+        # word used with irony ("a “moderate” risk", "so-called “red tape”").
+        quotes = [q for q in quotes if q.speaker is not None or not (
+            self._title_like(q.text) or (q.kind == "partial" and len(q.text.split()) <= TERM_WORDS))]
         quotes += self._merged(self._indirect(doc, inside, mentions, quotes), quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes

@@ -12,10 +12,15 @@ from redline.coref import Coref
 from redline.model import Quote
 from redline.quotes.speakers import SpeakerFinder
 from redline.reading import sentence_of
+from redline.lang import words as _language_words
+
+WORDS = _language_words("quotes")
 
 OPENING = {"“": "”", "„": "”", "«": "»", "‘": "’"}
 CLOSING = {"”", "»", "’"}
 DOUBLE_CLOSERS = {'"', "”", "»"}
+# Words that tie a cue after a quote to a quote of its own: "“…,” to which Putin replied, “…”".
+LINKING_WORDS = WORDS.set("linking_words")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
 
 
@@ -85,6 +90,10 @@ class MarkedQuotes(SpeakerFinder):
                     or (c.head.i == first.root.i and c.dep_ in ("ccomp", "parataxis") and first.root.dep_ == "ROOT")
                     # a parenthetical attribution ("…, Wang said, but “…”") covers its sentence
                     or (c.dep_ == "parataxis" and c.head.dep_ == "ROOT")]
+            # the verb nearest above the fragment first: "X said Putin hailed the “new
+            # frontier”" is Putin's fragment, not X's
+            above = {a.i: n for n, a in enumerate(first.root.ancestors)}
+            cues.sort(key=lambda c: above.get(c.i, len(above)))
         for cue_tok in cues:
             speaker, speaker_at = self._speaker_of(cue_tok, mentions, earlier, doc, inside)
             cue = cue_tok.lemma_
@@ -134,9 +143,16 @@ class MarkedQuotes(SpeakerFinder):
         sent_end = sentence_of(region[-1]).end_char
         text = text_of(region.doc)
 
-        def introduces_another(t: Token) -> bool:  # a quote opens a few words after the cue
+        def introduces_another(t: Token) -> bool:
+            # A quote opens a few words after the cue, in the same sentence, and the cue is
+            # tied to this quote only by a relative or a conjunction ("to which Putin replied").
+            # "“A,” he said, “B.”" and "“A,” says Early. “B.”" attribute both halves.
             nxt = next((s for s, _ in spans if t.idx < s < sent_end), None)
-            return nxt is not None and len(re.findall(r"\w+", text[t.idx + len(t):nxt])) <= 4
+            if nxt is None or len(re.findall(r"\w+", text[t.idx + len(t):nxt])) > 4:
+                return False
+            if re.search(r"[.!?]", text[t.idx + len(t):nxt]):
+                return False
+            return bool(LINKING_WORDS & set(re.findall(r"\w+", text[end:t.idx].casefold())))
 
         cues = [t for t in region if self._is_cue(t, inside, framing)
                 and not (t.idx > end and introduces_another(t))]

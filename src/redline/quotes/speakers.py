@@ -9,9 +9,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from redline.actors.dictionary import ActorDictionary
-from redline.coref import Coref
+from redline.coref import SENTENCES_BACK, TITLES, Coref
 from redline import schemas
 from redline.model import Actor, ActorId, Mention, Quote
+from redline.reading import sentence_of
 from redline.lang import words as _language_words
 
 WORDS = _language_words("quotes")
@@ -29,6 +30,11 @@ DESCRIBED_SPEAKERS = WORDS.set("described_speakers")
 def cue_words() -> tuple[frozenset[str], frozenset[str]]:
     data = schemas.shipped("quotes.yaml", "quotes")
     return frozenset(data["speech"]), frozenset(data["framing"])
+
+
+@lru_cache(maxsize=1)
+def person_roles() -> frozenset[str]:
+    return frozenset(schemas.shipped("quotes.yaml", "quotes").get("person_roles") or ())
 
 
 
@@ -70,12 +76,33 @@ class SpeakerFinder:
             subjects = [c for c in cue.children if c.dep_ in ("dobj", "obj")]
         else:
             subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+            # "Gutierrez was described by the bishops as “…”", "was announced by the WHO":
+            # the speaker of a passive cue is its agent, not its subject
+            agents = [o for c in cue.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+            if agents and any(c.dep_ == "nsubjpass" for c in subjects) or agents and not subjects:
+                subjects = agents[:1]
+        if not subjects and self._after_quote(cue):
+            # "“…,” said a protester using the pseudonym Katya": the parser often takes the
+            # speaker of an inverted attribution for the verb's object.
+            subjects = [c for c in cue.children if c.i > cue.i and (c.dep_ in ("dobj", "obj", "attr", "npadvmod") or (
+                c.dep_ == "advmod" and self._inverted_name(c)))][:1]
+        if not subjects and cue.dep_ == "ROOT":
+            # "the president of the league, Jamel Msallem, said": the name right before a
+            # speech verb left without a subject (the parser hung it on an earlier noun)
+            before = next((t for t in reversed(doc[max(0, cue.i - 3):cue.i]) if not t.is_punct), None)
+            if before is not None and before.pos_ == "PROPN" and before.idx not in inside:
+                subjects = [before]
         if not subjects and cue.dep_ in ("conj", "advcl", "xcomp", "ccomp"):
             # "..., adding that ...", "saying he trusted ...": the subject of the speech verb it
             # hangs from, else of the nearest verb with a subject.
             # A conjoined cue ("said … and called it …") shares the speech verb's subject; a
             # participle ("which Putin welcomed, saying …") the nearest verb's.
             chain = list(cue.ancestors)[:8]
+            if cue.tag_ == "VBG" and cue.i > 0 and doc[cue.i - 1].text == ",":
+                # "..., which Putin welcomed, saying it ...": the verb right before the comma
+                # (a relative clause's), wherever the parser hung the participle
+                before = [t for t in doc[sentence_of(cue).start:cue.i] if t.pos_ in ("VERB", "AUX")]
+                chain = [t for t in before[-1:] if t.dep_ == "relcl"] + chain
             speech_heads = [a for a in chain if a.lemma_ in self.speech and a.idx not in inside] if cue.dep_ == "conj" else []
             for a in (speech_heads[:1] or chain):
                 subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx not in inside]
@@ -89,11 +116,22 @@ class SpeakerFinder:
         subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
+        if self._role_of_someone_named(subject, coref):
+            # "The Biden administration official further stated", "the Wooster professor
+            # added": the person the text was just about, found as for a pronoun
+            found = self._pronoun_referent(subject, mentions, earlier, doc, inside)
+            if found is not None:
+                return found, subject.idx
         if subject.lemma_.casefold() in AUTHORED_WORDS:
             # "her tweet read", "the ministry's statement said": the author named in the phrase
             found = coref.phrase_actor(subject, kinds=("person", "organisation", "state"))
             if found is not None:
                 return found[0], subject.idx
+            for tok in subject.subtree:  # "the decree signed by the Pope", "a statement from the king"
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("by", "from") and tok.pos_ == "PROPN" and tok.idx not in inside:
+                    actor = self._actor_at(tok, mentions)
+                    if actor is not None:
+                        return actor, tok.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
@@ -101,6 +139,41 @@ class SpeakerFinder:
             return None, None
         actor = self._actor_at(subject, mentions)
         return actor, subject.idx
+
+    def _role_of_someone_named(self, subject: Token, coref: Coref) -> bool:
+        """"the official", "the Wooster professor": a definite description, in the singular, by
+        a person's role (a title, a rank of roles.yaml, or quotes.yaml's person_roles), that names no one itself, matches no one
+        introduced with that word, and follows no unnamed "an official" it could mean."""
+        if not (subject.pos_ == "NOUN" and subject.tag_ == "NN" and subject.idx not in coref.inside
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)):
+            return False
+        word = subject.lemma_.casefold()
+        if not (word in TITLES or word in person_roles() or self.dictionary.rank_of(word)):
+            return False
+        if coref.mention_at(subject) is not None or coref.phrase_actor(subject) is not None \
+                or coref.description(subject) is not None:
+            return False
+        sent = sentence_of(subject)
+        for _ in range(SENTENCES_BACK):
+            if sent.start == 0:
+                break
+            sent = sentence_of(subject.doc[sent.start - 1])
+        return not any(t.lemma_.casefold() == word and any(c.lower_ in ("a", "an") for c in t.children)
+                       for t in subject.doc[sent.start:subject.i])
+
+    @staticmethod
+    def _after_quote(cue: Token) -> bool:
+        """The cue comes right after a closing quotation mark ("“…,” said Ana Ruiz")."""
+        text = cue.doc.user_data.get("redline_text") or cue.doc.text
+        return text[max(0, cue.idx - 4):cue.idx].rstrip().rstrip(",").endswith(('"', "”", "’", "»"))
+
+    @staticmethod
+    def _inverted_name(subject: Token) -> bool:
+        """A capitalised word after its speech verb, mid-sentence, that the tagger did not take
+        for a proper noun ("“…,” says Early"): a name."""
+        return (subject.i > subject.head.i and subject.is_alpha and subject.text[:1].isupper()
+                and not subject.is_sent_start and subject.pos_ in ("ADV", "ADJ", "NOUN", "VERB")
+                and not any(c.dep_ == "det" for c in subject.children))
 
     @staticmethod
     def _mention_at(tok: Token, mentions: list[Mention]) -> Mention | None:
@@ -132,7 +205,8 @@ class SpeakerFinder:
                 m = self._mention_at(child, mentions)
                 if m and m.actor.kind == "person":
                     return m.actor
-        if subject.pos_ == "PROPN" and subject.text[:1].isupper() and not self.dictionary.country_of_word(subject.text):
+        if (subject.pos_ == "PROPN" or self._inverted_name(subject)) and subject.text[:1].isupper() \
+                and not self.dictionary.country_of_word(subject.text):
             # A name no one tagged, as the subject of a speech verb ("“…,” says Vance"): the
             # person of that name, by the full name given earlier where there is one.
             words = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i >= subject.i - 3]
@@ -141,16 +215,19 @@ class SpeakerFinder:
             if name.isalpha() or " " in name or "-" in name:
                 return Actor(ActorId.person(name), name, "person")
         sector = self.dictionary.sector_of(subject.text)
-        described = subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
+        # "One of the children said", "two of the protesters": a part of a group described
+        partitive = subject.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
+        described = partitive or subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
             subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
-        if not sector and not described:
+        if partitive or (not sector and not described):
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
                     for obj in child.children:
                         m = self._mention_at(obj, mentions)
                         if m:
                             return m.actor
-            return None
+            if not partitive:
+                return None
         # "a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
         # speaker described by role; their country from an actor named inside the phrase.
         country = None
