@@ -28,6 +28,7 @@ from redline.app import Redline
 from redline.config import Settings
 from redline.errors import UserError
 from redline.web.api import add_api
+from redline.web.browse import add_browse
 from redline.web.context import Context
 from redline.web.database import Database
 from redline.web.pages import add_pages
@@ -155,6 +156,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)  # added last: the outermost
 
     ctx = Context(settings, database, Redline(settings), templates)
+    add_browse(app, ctx)  # first: its home page
     add_pages(app, ctx)
     add_api(app, ctx)
     return app
