@@ -105,6 +105,13 @@ def test_event_filters_facets_and_csv_agree(client):
     recent = client.get("/api/events", params={"since": last, "status": "asserted", "min_confidence": "0.5"}).json()
     assert all(e["date"] >= last and e["status"] == "asserted" and e["confidence"] >= 0.5 for e in recent["items"])
     assert recent["total"] < everything["total"]
+    # A chosen value stays among the choices, with 0, when the other filters leave it nothing.
+    rare = facets["type"][-1]["value"]
+    other = next(f["value"] for f in facets["country"]
+                 if client.get("/api/events", params={"type": rare, "country": f["value"]}).json()["total"] == 0)
+    none = client.get("/api/events", params={"type": rare, "country": other}).json()
+    assert none["total"] == 0 and {"value": rare, "events": 0} in none["facets"]["type"]
+    assert {"value": other, "events": 0} in none["facets"]["country"]
     # The CSV has exactly the rows of the JSON page, in its order.
     params = {"country": a, "limit": 7, "offset": 1}
     rows = list(csv.DictReader(io.StringIO(client.get("/api/events.csv", params=params).text)))

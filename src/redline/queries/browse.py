@@ -99,6 +99,9 @@ def event_facets(con: Con, flt: EventFilter) -> dict[str, list[dict]]:
         found = rows(con, f"""SELECT v AS value, count(*) AS events FROM
                                 (SELECT {value} AS v FROM events e JOIN articles a ON a.id = e.article_id WHERE {where})
                               WHERE v IS NOT NULL GROUP BY v ORDER BY events DESC, v""", params)
+        chosen = {"type": [flt.event_type], "country": flt.countries, "outlet": [flt.outlet], "status": flt.statuses}[name]
+        # A chosen value stays a choice even when the other filters leave it no event.
+        found += [{"value": v, "events": 0} for v in chosen if v and v not in {f["value"] for f in found}]
         out[name] = found
     return out
 
