@@ -210,3 +210,9 @@ def changes(con: Con, since: dt.date | None = None, limit: int = 20) -> dict:
     for s in shifts:
         s["change"] = s["now"] - s["before"]
     return {"since": since, "until": last, "before": before, "happenings": happenings, "dyad_shifts": shifts}
+
+
+def happening_articles(con: Con, ids: list[str]) -> dict[str, str]:
+    """The article of each happening's lead evidence, by happening id (to link an alert's sentences)."""
+    return dict(con.execute("""SELECT id, evidence[1].article_id FROM happenings
+                               WHERE id IN (SELECT unnest(?::VARCHAR[]))""", [list(ids)]).fetchall())

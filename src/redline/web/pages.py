@@ -57,7 +57,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
     def alerts_page(request: Request, con=Depends(ctx.connection)):
-        return ctx.html_page(request, "alerts.html", **ctx.redline.alerts(con))
+        found = ctx.redline.alerts(con)
+        ids = [h for r in found["alerts"] + found["near_misses"] for h in r.get("happening_ids") or []]
+        return ctx.html_page(request, "alerts.html", **found, article_of=browse.happening_articles(con, ids))
 
     @app.post("/upload", include_in_schema=False)
     def upload_form(token: str = Form(""), title: str = Form("", max_length=2000), outlet: str = Form("", max_length=200),
