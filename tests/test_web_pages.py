@@ -19,7 +19,7 @@ from redline.web import create_app
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-NAV = ["What changed", "Events", "Stories", "Actors", "Dyads", "Outlets", "Alerts", "Search"]
+NAV = ["What changed", "Events", "Stories", "Actors", "Quotes", "Dyads", "Outlets", "Alerts", "Search"]
 
 
 def _settings(db):
@@ -139,10 +139,21 @@ def test_index_lists_and_their_downloads(client):
     assert dyads == sorted(dyads, key=lambda d: -d["events"]) and all(d["a"] < d["b"] for d in dyads)
     for d in dyads[:3]:  # the pair's count is the events list's under the same two countries
         assert client.get("/api/events", params=[("country", d["a"]), ("country", d["b"])]).json()["total"] == d["events"]
-    for name in ("actors", "dyads", "outlets"):
+    for name in ("actors", "quotes", "dyads", "outlets"):
         found = client.get(f"/api/{name}").json()["items"]
         rows = list(csv.DictReader(io.StringIO(client.get(f"/api/{name}", params={"format": "csv"}).text)))
         assert len(rows) == len(found) and list(rows[0]) == list(found[0]), name
+
+
+def test_quotes_list_filters_and_refuses_unknown_speakers(client):
+    everything = client.get("/api/quotes", params={"limit": 200}).json()
+    speaker = next(q["speaker_name"] for q in everything["items"] if q["speaker_name"])
+    word = speaker.split()[-1]
+    theirs = client.get("/api/quotes", params={"speaker": word, "limit": 200}).json()
+    assert 1 <= theirs["total"] < everything["total"] and all(word.lower() in q["speaker_name"].lower() for q in theirs["items"])
+    response = client.get("/api/quotes", params={"speaker": word[:-1] + "q"})
+    assert response.status_code == 400 and response.json()["detail"].startswith("unknown speaker")
+    assert client.get("/quotes", params={"speaker": "", "country": "", "kind": ""}).status_code == 200
 
 
 def test_actor_activity_and_what_changed(client):
@@ -293,7 +304,7 @@ NO_TEXT_ALTERNATIVE = """() => [...document.querySelectorAll("img, svg:not(.js-p
 def test_pages_are_accessible(live, page, client):
     actor = client.get("/api/actors").json()["items"][0]["id"]
     article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
-    for url in ["/", "/events", "/actors", "/dyads", "/outlets", "/stories", "/alerts", "/search?q=grain",
+    for url in ["/", "/events", "/actors", "/quotes", "/dyads", "/outlets", "/stories", "/alerts", "/search?q=grain",
                 f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR"]:
         page.goto(live + url)
         page.wait_for_load_state("networkidle")

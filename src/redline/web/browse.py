@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from redline import queries, render
 from redline.errors import UnknownValue
 from redline.queries import browse
+from redline.queries.checks import QUOTE_KINDS
 from redline.web import charts
 from redline.web.context import Context
 
@@ -120,6 +121,13 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
     def api_actor_attention(actor_id: str, con=Depends(ctx.connection)) -> dict[str, Any]:
         return render.jsonable(charts.attention(browse.actor_activity(con, actor_id, limit=1)["attention"]))
 
+    @app.get("/api/quotes", tags=["actors"], responses=ALSO_CSV)
+    def api_quotes(speaker: str | None = Query(None, max_length=200), country: str | None = Query(None, max_length=40),
+                   kind: str | None = Query(None, max_length=20), paging=Depends(ctx.limit_param), format: str = FORMAT,
+                   con=Depends(ctx.connection)) -> Any:
+        """Who said what, in date order: speakers whose name holds `speaker`, of a `country`, of a `kind`."""
+        return answer(queries.quotes(con, speaker or None, country or None, kind or None, *paging), format, "quotes")
+
     @app.get("/api/dyads", tags=["analysis"], responses=ALSO_CSV)
     def api_dyads(paging=Depends(ctx.limit_param), format: str = FORMAT, con=Depends(ctx.connection)) -> Any:
         """Country pairs by the number of events between them, either way."""
@@ -157,6 +165,14 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
                     con=Depends(ctx.connection)):
         found = queries.actors(con, country or None, None, *paging)
         return ctx.html_page(request, "actors.html", found=found, country=country, query=request.url.query)
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, speaker: str | None = Query(None, max_length=200),
+                    country: str | None = Query(None, max_length=40), kind: str | None = Query(None, max_length=20),
+                    paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
+        found = queries.quotes(con, speaker or None, country or None, kind or None, *paging)
+        return ctx.html_page(request, "quotes.html", found=found, speaker=speaker, country=country, kind=kind,
+                             kinds=QUOTE_KINDS, query=request.url.query)
 
     @app.get("/dyads", response_class=HTMLResponse, include_in_schema=False)
     def dyads_page(request: Request, paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
