@@ -114,6 +114,13 @@ class BodyLimit:
 
 
 def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
+    # What routes import on first use elsewhere (the CLI starts faster without them), imported
+    # here: requests run in threads, and two threads importing redline.analysis at once can
+    # each see it half-initialised (ImportError, a 500) under load.
+    import redline.analysis  # noqa: F401
+    import redline.events.rules  # noqa: F401
+    import redline.search  # noqa: F401
+
     settings = settings or Settings()
     database = Database(db, busy_wait_seconds=settings.busy_wait_seconds)
     # No /docs: Swagger UI loads its scripts from a CDN, which an offline laptop has not got.
