@@ -48,3 +48,19 @@ def test_the_title_says_what_the_briefing_covers(run_cli, example_db, tmp_path):
     run_cli("brief", "--actor", "RUS", "-f", "md", "-o", tmp_path / "russia.md", "--db", example_db)
     head = (tmp_path / "russia.md").read_text(encoding="utf-8").splitlines()
     assert head[0].startswith("# Russia, ") and "from the happenings that involve Russia." in head[2]
+
+
+def test_the_relations_graph_has_a_legend_of_the_colours_it_draws(example_db):
+    import duckdb
+
+    from redline import queries
+    from redline.brief import relations_figure
+    from redline.render import QUAD_COLOURS
+
+    con = duckdb.connect(str(example_db), read_only=True)
+    figure = relations_figure(queries.timeline(con, include_unfirm=True, limit=None)["items"])
+    con.close()
+    edges = [t for t in figure["data"] if t.get("showlegend") is False and t["mode"] == "lines"]
+    legend = {t["name"]: t["line"]["color"] for t in figure["data"] if "name" in t}
+    assert edges and {e["line"]["color"] for e in edges} == set(legend.values())
+    assert all(QUAD_COLOURS[name] == colour for name, colour in legend.items())

@@ -33,6 +33,8 @@ def page_jobs(db, n: int, seed: int = 1) -> list[tuple[str, str]]:
         ("alerts", lambda: "/alerts"), ("api articles", lambda: f"/api/articles?limit=20&offset={rng.randrange(10)}"),
         ("api dyad", lambda: "/api/dyads/RUS/UKR"), ("api search", lambda: "/api/search?q=ceasefire"),
         ("api happenings", lambda: f"/api/happenings?story={rng.choice(stories)}"),
+        ("events", lambda: f"/events?country={rng.choice(['RUS', 'UKR', 'TUR'])}"), ("dyads", lambda: "/dyads"),
+        ("api events csv", lambda: "/api/events.csv?since=2023-01-01&status=asserted"),
     ]
     return [(kind, make()) for kind, make in itertools.islice(itertools.cycle(kinds), n)]
 

@@ -130,7 +130,12 @@ def relations_figure(happenings: list[dict]) -> dict:
     traces.append({"type": "scatter", "mode": "markers+text", "x": [position[n][0] for n in nodes],
                    "y": [position[n][1] for n in nodes], "text": nodes, "textposition": "top center",
                    "marker": {"size": 18, "color": "#1d2b3a"}, "showlegend": False, "hoverinfo": "text"})
+    # The legend: one entry per quad class drawn (an edge trace each would repeat them).
+    drawn = {q.most_common(1)[0][0] for q in edges.values()}
+    traces += [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": quad, "hoverinfo": "skip",
+                "line": {"width": 4, "color": colour}} for quad, colour in QUAD_COLOURS.items() if quad in drawn]
     return {"data": traces, "layout": {"title": {"text": "Relations (edges: happenings, coloured by quad class)"},
+                                       "legend": {"orientation": "h", "title": {"text": "edge colour"}},
                                        "height": 380, "xaxis": {"visible": False}, "yaxis": {"visible": False},
                                        "margin": {"l": 20, "r": 20, "t": 40, "b": 20}}}
 

@@ -70,7 +70,11 @@ def dyad_chart(data: dict) -> dict:
     traces.append({"type": "scatter", "mode": "lines+markers", "name": "mean intensity", "yaxis": "y2", "x": periods,
                    "y": [round(sum(intensity[p]) / counts[p], 2) if counts[p] else None for p in periods]})
     return {"data": traces, "layout": {"barmode": "stack", "height": 340, "title": {"text": "Events per " + data["by"]},
-                                       "yaxis2": {"overlaying": "y", "side": "right", "range": [-10, 10]},
+                                       "yaxis": {"title": {"text": "events"}, "rangemode": "tozero", "tickformat": "d"},
+                                       # Goldstein-like intensity runs from -10 to +10: ticks at whole fives.
+                                       "yaxis2": {"overlaying": "y", "side": "right", "range": [-10, 10], "dtick": 5,
+                                                  "title": {"text": "mean intensity"}, "showgrid": False},
+                                       "legend": {"orientation": "h"},
                                        "margin": {"l": 40, "r": 40, "t": 40, "b": 40}}}
 
 

@@ -28,6 +28,7 @@ from redline.app import Redline
 from redline.config import Settings
 from redline.errors import UserError
 from redline.web.api import add_api
+from redline.web.browse import add_browse
 from redline.web.context import Context
 from redline.web.database import Database
 from redline.web.pages import add_pages
@@ -113,6 +114,13 @@ class BodyLimit:
 
 
 def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
+    # What routes import on first use elsewhere (the CLI starts faster without them), imported
+    # here: requests run in threads, and two threads importing redline.analysis at once can
+    # each see it half-initialised (ImportError, a 500) under load.
+    import redline.analysis  # noqa: F401
+    import redline.events.rules  # noqa: F401
+    import redline.search  # noqa: F401
+
     settings = settings or Settings()
     database = Database(db, busy_wait_seconds=settings.busy_wait_seconds)
     # No /docs: Swagger UI loads its scripts from a CDN, which an offline laptop has not got.
@@ -155,6 +163,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)  # added last: the outermost
 
     ctx = Context(settings, database, Redline(settings), templates)
+    add_browse(app, ctx)  # first: its home page
     add_pages(app, ctx)
     add_api(app, ctx)
     return app

@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from redline import queries
+from redline.queries import browse
 from redline.web import data
 from redline.web.context import Context
 
@@ -23,12 +24,6 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
                             media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
     # -- pages ----------------------------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, con=Depends(ctx.connection)):
-        return ctx.html_page(request, "home.html", overview=queries.overview(con), stories=queries.stories(con, 10)["items"],
-                             articles=queries.articles(con, 10, newest_first=True)["items"],
-                             failures=queries.failures(con, 10))
-
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=500), kind: str | None = None,
                     con=Depends(ctx.connection)):
@@ -49,7 +44,8 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str, con=Depends(ctx.connection)):
-        return ctx.html_page(request, "actor.html", actor=queries.actor(con, actor_id))
+        return ctx.html_page(request, "actor.html", actor=queries.actor(con, actor_id),
+                             activity=browse.actor_activity(con, actor_id))
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(request: Request, a: str, b: str, by: str = "week", con=Depends(ctx.connection)):
@@ -61,7 +57,9 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
     def alerts_page(request: Request, con=Depends(ctx.connection)):
-        return ctx.html_page(request, "alerts.html", **ctx.redline.alerts(con))
+        found = ctx.redline.alerts(con)
+        ids = [h for r in found["alerts"] + found["near_misses"] for h in r.get("happening_ids") or []]
+        return ctx.html_page(request, "alerts.html", **found, article_of=browse.happening_articles(con, ids))
 
     @app.post("/upload", include_in_schema=False)
     def upload_form(token: str = Form(""), title: str = Form("", max_length=2000), outlet: str = Form("", max_length=200),

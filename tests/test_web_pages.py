@@ -1,0 +1,321 @@
+"""The analyst's workbench in the web app: the navigation, the list pages with their filters,
+facet counts and downloads, the actor page, what changed, the map; visited in a real headless
+Chromium against a real server, with a screenshot of each page in test-artifacts/, and an
+accessibility check (labels, text alternatives, visible focus, contrast)."""
+
+import csv
+import io
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from redline.config import Settings
+from redline.web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+NAV = ["What changed", "Events", "Stories", "Actors", "Quotes", "Dyads", "Outlets", "Alerts", "Search"]
+
+
+def _settings(db):
+    return Settings(db=str(db), watch_rules=str(ROOT / "examples" / "watch.yaml"))
+
+
+@pytest.fixture(scope="module")
+def client(example_db):
+    return TestClient(create_app(example_db, _settings(example_db)))
+
+
+@pytest.fixture(scope="module")
+def live(example_db):
+    """The app under uvicorn on 127.0.0.1, one for the module."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(example_db, _settings(example_db)), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert not page.errors, page.errors
+    page.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def shown_total(page) -> int:
+    """The T of "Showing N of T" on a list page."""
+    return int(page.locator("p.pager").inner_text().split(" of ")[1].split(".")[0].split()[0])
+
+
+# -- the API ----------------------------------------------------------------------------------
+def test_event_filters_facets_and_csv_agree(client):
+    everything = client.get("/api/events", params={"limit": 5000}).json()
+    assert everything["total"] == len(everything["items"]) > 0
+    facets = everything["facets"]
+    assert sum(f["events"] for f in facets["status"]) == everything["total"]
+    top = facets["type"][0]
+    typed = client.get("/api/events", params={"type": top["value"].lower(), "limit": 5000}).json()
+    assert typed["total"] == top["events"] < everything["total"]
+    assert {e["event_type"] for e in typed["items"]} == {top["value"]}
+    # Two countries: only what each did to the other.
+    a, b = client.get("/api/dyads").json()["items"][0]["a"], client.get("/api/dyads").json()["items"][0]["b"]
+    pair = client.get("/api/events", params=[("country", a), ("country", b)]).json()
+    assert pair["total"] >= 1
+    for e in pair["items"]:
+        sides = {x["country"] for x in e["source"]}, {x["country"] for x in e["target"]}
+        assert (a in sides[0] and b in sides[1]) or (b in sides[0] and a in sides[1])
+    # Dates, status and confidence narrow; the facet of a filter counts under the others only.
+    last = max(e["date"] for e in everything["items"] if e["date"])
+    recent = client.get("/api/events", params={"since": last, "status": "asserted", "min_confidence": "0.5"}).json()
+    assert all(e["date"] >= last and e["status"] == "asserted" and e["confidence"] >= 0.5 for e in recent["items"])
+    assert recent["total"] < everything["total"]
+    # A chosen value stays among the choices, with 0, when the other filters leave it nothing.
+    rare = facets["type"][-1]["value"]
+    other = next(f["value"] for f in facets["country"]
+                 if client.get("/api/events", params={"type": rare, "country": f["value"]}).json()["total"] == 0)
+    none = client.get("/api/events", params={"type": rare, "country": other}).json()
+    assert none["total"] == 0 and {"value": rare, "events": 0} in none["facets"]["type"]
+    assert {"value": other, "events": 0} in none["facets"]["country"]
+    # The CSV has exactly the rows of the JSON page, in its order.
+    params = {"country": a, "limit": 7, "offset": 1}
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/events.csv", params=params).text)))
+    assert [r["id"] for r in rows] == [e["id"] for e in client.get("/api/events", params=params).json()["items"]]
+    assert rows == list(csv.DictReader(io.StringIO(client.get("/api/events", params={**params, "format": "csv"}).text)))
+
+
+def test_unknown_filter_values_are_400_with_the_closest_choices(client):
+    for params, hint in [({"country": "Russia"}, "RUS"), ({"type": "ACCUSSE"}, "ACCUSE"), ({"status": "firm"}, "asserted"),
+                         ({"since": "2023-02-31"}, "YYYY-MM-DD")]:
+        response = client.get("/api/events", params=params)
+        assert response.status_code == 400, params
+        assert response.json()["detail"].startswith("unknown ") and hint in response.json()["detail"]
+    outlet = client.get("/api/outlets").json()["items"][0]["outlet"]
+    response = client.get("/api/events", params={"outlet": outlet[:-1]})
+    assert response.status_code == 400 and outlet in response.json()["detail"]
+    assert client.get("/events", params={"since": "", "type": "", "country": "", "min_confidence": ""}).status_code == 200
+
+
+def test_index_lists_and_their_downloads(client):
+    outlets = client.get("/api/outlets").json()
+    articles = client.get("/api/articles", params={"limit": 1}).json()["total"]
+    assert sum(o["articles"] for o in outlets["items"]) <= articles and outlets["items"][0]["articles"] >= outlets["items"][-1]["articles"]
+    dyads = client.get("/api/dyads").json()["items"]
+    assert dyads == sorted(dyads, key=lambda d: -d["events"]) and all(d["a"] < d["b"] for d in dyads)
+    for d in dyads[:3]:  # the pair's count is the events list's under the same two countries
+        assert client.get("/api/events", params=[("country", d["a"]), ("country", d["b"])]).json()["total"] == d["events"]
+    for name in ("actors", "quotes", "dyads", "outlets"):
+        found = client.get(f"/api/{name}").json()["items"]
+        rows = list(csv.DictReader(io.StringIO(client.get(f"/api/{name}", params={"format": "csv"}).text)))
+        assert len(rows) == len(found) and list(rows[0]) == list(found[0]), name
+
+
+def test_quotes_list_filters_and_refuses_unknown_speakers(client):
+    everything = client.get("/api/quotes", params={"limit": 200}).json()
+    speaker = next(q["speaker_name"] for q in everything["items"] if q["speaker_name"])
+    word = speaker.split()[-1]
+    theirs = client.get("/api/quotes", params={"speaker": word, "limit": 200}).json()
+    assert 1 <= theirs["total"] < everything["total"] and all(word.lower() in q["speaker_name"].lower() for q in theirs["items"])
+    response = client.get("/api/quotes", params={"speaker": word[:-1] + "q"})
+    assert response.status_code == 400 and response.json()["detail"].startswith("unknown speaker")
+    assert client.get("/quotes", params={"speaker": "", "country": "", "kind": ""}).status_code == 200
+
+
+def test_actor_activity_and_what_changed(client):
+    actor = client.get("/api/actors").json()["items"][0]
+    activity = client.get(f"/api/actors/{actor['id']}/activity").json()
+    assert activity["did"]["total"] + activity["done_to"]["total"] >= 1
+    for e in activity["did"]["items"]:
+        assert actor["name"] in [x["name"] for x in e["source"]]
+    for e in activity["done_to"]["items"]:
+        assert actor["name"] in [x["name"] for x in e["target"]]
+    weeks = [w["week"] for w in activity["attention"]]
+    assert weeks == sorted(weeks) and len(set(weeks)) == len(weeks)
+    assert sum(w["articles"] for w in activity["attention"]) >= 1
+    changed = client.get("/api/changes").json()
+    assert changed["since"] < changed["until"] and changed["happenings"]
+    assert all((h["first_reported"] or h["date"]) >= changed["since"] for h in changed["happenings"])
+    later = client.get("/api/changes", params={"since": changed["until"]}).json()
+    assert len(later["happenings"]) <= len(changed["happenings"])
+
+
+# -- in Chromium ------------------------------------------------------------------------------
+def test_every_page_is_reached_from_the_navigation(live, page):
+    page.goto(live + "/")
+    seen = set()
+    for label in NAV:
+        with page.expect_navigation() as nav:
+            page.locator("nav[aria-label=Main] a", has_text=label).first.click()
+        assert nav.value.status == 200, label
+        page.wait_for_load_state("load")
+        assert page.locator("h1").count() >= 1, label
+        for chart in page.locator("[data-chart]").all():
+            page.wait_for_function("el => el.dataset.rendered === 'true' || el.textContent", arg=chart.element_handle(),
+                                   timeout=20_000)
+        shot(page, "page-" + label.lower().replace(" ", "-"))
+        seen.add(page.url)
+    assert len(seen) == len(NAV)
+    # From the lists, one click to each kind of detail page.
+    for list_url, link, name in [("/actors", "table.list td a[href^='/actors/']", "actor"),
+                                 ("/dyads", "a.dyad", "dyad"), ("/stories", "ul.stories a", "story"),
+                                 ("/outlets", "table.list td a", "outlet-events")]:
+        page.goto(live + list_url)
+        with page.expect_navigation() as nav:
+            page.locator(link).first.click()
+        assert nav.value.status == 200, name
+        page.wait_for_load_state("networkidle")
+        shot(page, "page-" + name)
+    # The header does not overflow at phone width.
+    phone = page.context.browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(live + "/events")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    shot(phone, "page-events-phone")
+    phone.close()
+
+
+def test_filters_change_the_counts_and_the_csv_has_the_rows_shown(live, page):
+    page.goto(live + "/events")
+    everything = shown_total(page)
+    option = page.locator("#f-type option").nth(1)
+    value, label = option.get_attribute("value"), option.inner_text()
+    page.select_option("#f-type", value)
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    typed = shown_total(page)
+    assert typed == int(label.rsplit("(", 1)[1].rstrip(")")) < everything  # the facet count said so
+    assert set(page.locator("tr.event-row td:nth-child(2)").all_inner_texts()) <= {value} | {
+        t for t in page.locator("tr.event-row td:nth-child(2)").all_inner_texts() if t.startswith(value + "/")}
+    shown = page.locator("tr.event-row").evaluate_all("rows => rows.map(r => r.dataset.id)")
+    with page.expect_download() as download:
+        page.locator("p.downloads a", has_text="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [r["id"] for r in rows] == shown and len(shown) == typed
+    # A status box narrows further; the map is drawn for what is listed.
+    page.locator("input[name=status][value=asserted]").check()
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert shown_total(page) <= typed
+    page.wait_for_selector("#places-map[data-rendered=true]", timeout=20_000)
+    shot(page, "events-filtered")
+
+
+def test_done_when_china_and_russia_last_month(live, page):
+    """What did China and Russia do to each other last month, who said it, which outlets reported
+    it, and where: by clicking only, from the home page."""
+    page.goto(live + "/")
+    page.locator("nav[aria-label=Main] a", has_text="Dyads").click()
+    row = page.locator("tr.dyad-row", has_text="CHN – RUS")
+    with page.expect_navigation():
+        row.locator("a.dyad-events").click()
+    with page.expect_navigation():
+        page.locator("a.last-month").click()
+    since = page.locator("#f-since").input_value()
+    assert since and page.locator("#f-country-0").input_value() in ("CHN", "RUS")
+    rows = page.locator("tr.event-row")
+    assert rows.count() == shown_total(page) >= 1
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells[0] >= since  # last month
+        assert "CHN" in cells[2] and "RUS" in cells[2]  # what each did to the other
+        assert cells[4] and cells[5] and cells[6]  # who said it, which outlet, where (or "not stated")
+    page.wait_for_selector("#places-map[data-rendered=true]", timeout=20_000)
+    shot(page, "done-when-china-russia")
+    outlet = rows.first.locator("td.outlet").inner_text()
+    with page.expect_navigation():
+        rows.first.locator("a.evidence").click()
+    assert outlet in page.locator("p.meta").first.inner_text()  # the article, from that outlet
+    speakers = page.locator("ul.quotes .speaker").all_inner_texts()
+    assert speakers and any(s != "speaker unknown" for s in speakers)  # who said what in it
+    shot(page, "done-when-article")
+
+
+def test_alerts_link_their_evidence(live, page):
+    page.goto(live + "/alerts")
+    links = page.locator("ul.alerts a.evidence")
+    assert links.count() == page.locator("ul.alerts > li > ul > li").count() >= 1  # every sentence is a link
+    sentence = links.first.inner_text()
+    with page.expect_navigation() as nav:
+        links.first.click()
+    assert nav.value.status == 200
+    assert " ".join(sentence.split())[:40] in " ".join(page.locator(".text").inner_text().split())
+
+
+# -- accessibility ----------------------------------------------------------------------------
+CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                                                                 if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const bad = [];
+  document.querySelectorAll("body *").forEach(el => {
+    if (el.closest("svg, .js-plotly-plot, script, style") || !el.offsetParent) return;
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) return;
+    const fg = lum(rgb(getComputedStyle(el).color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) bad.push(el.tagName + "." + el.className + ": " + ratio.toFixed(2));
+  });
+  return bad;
+}"""
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")].filter(el => el.type !== "hidden")
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+  .map(el => el.outerHTML)"""
+# (#js-plotly-tester: an empty SVG Plotly keeps off-screen to measure text, not content.)
+NO_TEXT_ALTERNATIVE = """() => [...document.querySelectorAll("img, svg:not(.js-plotly-plot svg):not(#js-plotly-tester), [data-chart]")]
+  .filter(el => !el.getAttribute("alt") && !el.getAttribute("aria-label") && !el.closest("[aria-label]"))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_pages_are_accessible(live, page, client):
+    actor = client.get("/api/actors").json()["items"][0]["id"]
+    article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+    for url in ["/", "/events", "/actors", "/quotes", "/dyads", "/outlets", "/stories", "/alerts", "/search?q=grain",
+                f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR"]:
+        page.goto(live + url)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(UNLABELLED) == [], url
+        assert page.evaluate(NO_TEXT_ALTERNATIVE) == [], url
+        assert page.evaluate(CONTRAST) == [], url
+    # Keyboard: Tab reaches the navigation, and the focused link shows a visible outline.
+    page.goto(live + "/events")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                                          return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+        assert focused[0] in ("A", "INPUT", "BUTTON", "SELECT") and focused[1] != "none" and focused[2] >= 2, focused
+    assert page.evaluate("document.activeElement.closest('nav') !== null || document.activeElement.closest('header') !== null")
