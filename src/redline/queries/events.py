@@ -10,7 +10,8 @@ import duckdb
 
 from redline.errors import NotFound
 from redline.queries import checks
-from redline.queries.provenance import PROVENANCE, PROVENANCE_JOIN, with_diff
+from redline.provenance import PROVENANCE, PROVENANCE_JOIN
+from redline.queries.provenance import with_diff
 from redline.queries.records import OPENING, page, rows
 
 Con = duckdb.DuckDBPyConnection

@@ -10,7 +10,7 @@ import json
 import duckdb
 
 from redline.errors import NotFound
-from redline.provenance import PROVENANCE, PROVENANCE_JOIN
+from redline.provenance import PROVENANCE_JOIN
 from redline.queries.records import rows
 
 Con = duckdb.DuckDBPyConnection
