@@ -130,10 +130,10 @@ def test_export_cli_filter_and_briefing_show_the_grade(corpus_db, run_cli, tmp_p
 
 
 def test_the_briefing_says_how_a_speakers_quotes_compare_with_the_record(corpus_db):
-    from redline import brief, queries
+    from redline import queries, render
 
     with Store(corpus_db, read_only=True) as store:
-        lines = brief.provenance_lines(queries.provenance_by_speaker(store.con, ["news-1"]), "story")
+        lines = render.provenance_lines(queries.provenance_by_speaker(store.con, ["news-1"]), "story")
     assert len(lines) == 1 and lines[0].startswith("1 of 4 Daniel Whitcombe quotes in this story is altered from the transcript")
 
 
@@ -198,3 +198,27 @@ def test_the_api_lists_quotes_by_grade_and_shows_one_beside_its_source(corpus_db
     assert record["source"]["article_id"] == "briefing-1" and record["source"]["transcript"]
     assert record["source"]["passage"].startswith("The negotiators are due back in Geneva")
     assert {"op": "delete", "source": "on tuesday", "quote": ""} in record["diff"]
+
+
+def test_the_web_pages_show_each_quotes_grade_and_the_quote_beside_its_source(corpus_db):
+    from fastapi.testclient import TestClient
+
+    from redline.config import Settings
+    from redline.web import create_app
+
+    client = TestClient(create_app(corpus_db, Settings(db=str(corpus_db))))
+    listed = client.get("/quotes", params={"grade": "altered"})
+    assert listed.status_code == 200 and "shipping companies" in listed.text and "The corridor has to stay" not in listed.text
+    link = next(part.split('"')[0] for part in listed.text.split('href="')[1:] if part.split('"')[0].endswith("/provenance"))
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "remarkably patient" in page.text and "extremely patient" in page.text  # said, and as quoted
+    assert "<td>remarkably</td><td>extremely</td>" in page.text.replace("\n", "")
+    article = client.get("/articles/news-1").text
+    assert 'href="/quotes/' in article and ">verbatim</a>" in article and ">not found</a>" in article
+    from redline.app import Redline
+
+    Redline(Settings(db=str(corpus_db))).update_stories()
+    with Store(corpus_db, read_only=True) as store:
+        story = store.con.execute("SELECT story_id FROM article_stories WHERE article_id = 'news-1'").fetchone()[0]
+    assert "Daniel Whitcombe quotes in this story is altered from the transcript" in client.get(f"/stories/{story}").text

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from redline import queries
 from redline.analysis.outlets import coverage_summary, terms
-from redline.render import QUAD_COLOURS, actors_text, happenings_chart, jsonable, web_url
+from redline.render import QUAD_COLOURS, actors_text, happenings_chart, jsonable, provenance_lines, web_url
 from redline.stories.copies import content_words
 
 HERE = Path(__file__).parent
@@ -170,26 +170,6 @@ def build(con: duckdb.DuckDBPyConnection, story: str | None = None, actors: list
         "charts": {"timeline": happenings_chart(happenings, "Timeline of happenings (size: independent sources)"),
                    "relations": relations_figure(happenings)},
     }
-
-
-# The grade a briefing line leads with: the one a reader most needs to know of.
-LEAD_GRADES = (("altered", "altered from"), ("not_found", "nowhere in"), ("trimmed", "trimmed from"),
-               ("paraphrase", "paraphrases of"), ("verbatim", "verbatim from"))
-
-
-def provenance_lines(by_speaker: list[dict], scope: str) -> list[str]:
-    """"3 of 5 John Kirby quotes in this story are altered from the transcript; 1 trimmed, 1
-    verbatim.": per speaker whose quotes were checked (redline.provenance), most quoted first."""
-    lines = []
-    for r in by_speaker:
-        record = "the transcript" if r["from_transcript"] or r["not_found"] else "earlier quotes"
-        counts = [(key, phrase, r[key]) for key, phrase in LEAD_GRADES if r[key]]
-        key, phrase, n = counts[0]
-        rest = ", ".join(f"{k} {key.replace('_', ' ')}" for key, _, k in counts[1:])
-        record = "the transcripts" if key == "not_found" else record
-        lines.append(f"{n} of {r['graded']} {r['speaker_name']} quotes in this {scope} "
-                     f"{'is' if n == 1 else 'are'} {phrase} {record}" + (f"; {rest}." if rest else "."))
-    return lines
 
 
 def _script_json(value) -> str:

@@ -98,3 +98,23 @@ def jsonable(value):
     if isinstance(value, float) and value != value:
         return None
     return value
+
+
+# The grade a line of a briefing or a story page leads with: the one a reader most needs to know of.
+LEAD_GRADES = (("altered", "altered from"), ("not_found", "nowhere in"), ("trimmed", "trimmed from"),
+               ("paraphrase", "paraphrases of"), ("verbatim", "verbatim from"))
+
+
+def provenance_lines(by_speaker: list[dict], scope: str) -> list[str]:
+    """"3 of 5 John Kirby quotes in this story are altered from the transcript; 1 trimmed, 1
+    verbatim.": per speaker whose quotes were checked (redline.provenance), most quoted first."""
+    lines = []
+    for r in by_speaker:
+        record = "the transcript" if r["from_transcript"] or r["not_found"] else "earlier quotes"
+        counts = [(key, phrase, r[key]) for key, phrase in LEAD_GRADES if r[key]]
+        key, phrase, n = counts[0]
+        rest = ", ".join(f"{k} {key.replace('_', ' ')}" for key, _, k in counts[1:])
+        record = "the transcripts" if key == "not_found" else record
+        lines.append(f"{n} of {r['graded']} {r['speaker_name']} quotes in this {scope} "
+                     f"{'is' if n == 1 else 'are'} {phrase} {record}" + (f"; {rest}." if rest else "."))
+    return lines

@@ -108,14 +108,6 @@ def add_api(app: FastAPI, ctx: Context) -> None:
     def api_alerts(con=Depends(ctx.connection)) -> dict[str, Any]:
         return render.jsonable(ctx.redline.alerts(con))
 
-    @app.get("/api/quotes", response_model=Page, tags=["quotes"])
-    def api_quotes(speaker: str | None = Query(None, max_length=200), country: str | None = Query(None, max_length=10),
-                   kind: str | None = Query(None, max_length=20), grade: str | None = Query(None, max_length=20),
-                   paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
-        """Who said what, each quote with its `provenance` (source passage, similarity, grade, word diff)."""
-        return render.jsonable(queries.quotes(con, speaker=speaker, country=country, kind=kind, grade=grade,
-                                              limit=paging[0], offset=paging[1]))
-
     @app.get("/api/quotes/{quote_id:path}/provenance", tags=["quotes"])
     def api_quote_provenance(quote_id: str, con=Depends(ctx.connection)) -> dict[str, Any]:
         """One quote beside the passage of the primary source it comes from, with the word diff."""

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from redline import queries, render
 from redline.errors import UnknownValue
 from redline.queries import browse
+from redline.provenance.align import GRADES
 from redline.queries.checks import QUOTE_KINDS
 from redline.web import charts
 from redline.web.context import Context
@@ -123,10 +124,13 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/api/quotes", tags=["actors"], responses=ALSO_CSV)
     def api_quotes(speaker: str | None = Query(None, max_length=200), country: str | None = Query(None, max_length=40),
-                   kind: str | None = Query(None, max_length=20), paging=Depends(ctx.limit_param), format: str = FORMAT,
-                   con=Depends(ctx.connection)) -> Any:
-        """Who said what, in date order: speakers whose name holds `speaker`, of a `country`, of a `kind`."""
-        return answer(queries.quotes(con, speaker or None, country or None, kind or None, *paging), format, "quotes")
+                   kind: str | None = Query(None, max_length=20), grade: str | None = Query(None, max_length=20),
+                   paging=Depends(ctx.limit_param), format: str = FORMAT, con=Depends(ctx.connection)) -> Any:
+        """Who said what, in date order: speakers whose name holds `speaker`, of a `country`, of a
+        `kind`, whose `grade` against the record is this (verbatim, trimmed, altered, paraphrase,
+        not found); each quote with its `provenance` (source passage, similarity, grade, word diff)."""
+        return answer(queries.quotes(con, speaker or None, country or None, kind or None, grade or None,
+                                     limit=paging[0], offset=paging[1]), format, "quotes")
 
     @app.get("/api/dyads", tags=["analysis"], responses=ALSO_CSV)
     def api_dyads(paging=Depends(ctx.limit_param), format: str = FORMAT, con=Depends(ctx.connection)) -> Any:
@@ -169,10 +173,12 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, speaker: str | None = Query(None, max_length=200),
                     country: str | None = Query(None, max_length=40), kind: str | None = Query(None, max_length=20),
-                    paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
-        found = queries.quotes(con, speaker or None, country or None, kind or None, *paging)
+                    grade: str | None = Query(None, max_length=20), paging=Depends(ctx.limit_param),
+                    con=Depends(ctx.connection)):
+        found = queries.quotes(con, speaker or None, country or None, kind or None, grade or None,
+                               limit=paging[0], offset=paging[1])
         return ctx.html_page(request, "quotes.html", found=found, speaker=speaker, country=country, kind=kind,
-                             kinds=QUOTE_KINDS, query=request.url.query)
+                             kinds=QUOTE_KINDS, grade=grade, grades=GRADES, query=request.url.query)
 
     @app.get("/dyads", response_class=HTMLResponse, include_in_schema=False)
     def dyads_page(request: Request, paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):

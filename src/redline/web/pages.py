@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from redline import queries
+from redline import queries, render
 from redline.queries import browse
 from redline.web import data
 from redline.web.context import Context
@@ -40,7 +40,12 @@ def add_pages(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, con=Depends(ctx.connection)):
-        return ctx.html_page(request, "story.html", s=queries.story(con, story_id))
+        checked = render.provenance_lines(queries.provenance_by_speaker(con, queries.story_article_ids(con, story_id)), "story")
+        return ctx.html_page(request, "story.html", s=queries.story(con, story_id), checked=checked)
+
+    @app.get("/quotes/{quote_id:path}/provenance", response_class=HTMLResponse, include_in_schema=False)
+    def provenance_page(request: Request, quote_id: str, con=Depends(ctx.connection)):
+        return ctx.html_page(request, "provenance.html", p=queries.quote_provenance(con, quote_id))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str, con=Depends(ctx.connection)):
