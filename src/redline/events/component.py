@@ -189,16 +189,18 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
             # demobilized": the forces moved mobilize or retreat
             armed = [a for a in target if a.sector in ("MIL", "REB")]
             source, target = armed, [a for a in target if a not in armed]
-        # An actor with no country is kept only when it is a person with a title ("President
-        # X"); a ship's name or a dateline city is no actor of an event.
-        source = [a for a in source if codable(a)]
-        target = [a for a in target if codable(a)]
+        # An actor with no country is kept only when it is a person: one with a title
+        # ("President X"), or a private person the context places below; a ship's name or a
+        # dateline city is no actor of an event.
+        source = [a for a in source if codable(a) or a.kind == "person"]
+        target = [a for a in target if codable(a) or a.kind == "person"]
         sent = sentence_of(tok)
         named = self._countries_named(sent, by_token) or self._article_country(sent, by_token)
         where = self._place(tok, sent, rule)
         where = in_context(where, self._countries_named(sent, by_token, besides=where.name) if where else named)
         if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
+        source, target = self._placed_people(source, named, where), self._placed_people(target, named, where)
         unnamed_attack = not source and rule.event_type == "ASSAULT" and \
             not ACCIDENT_WORDS & self._lemmas(sent)
         if unnamed_attack and where is not None and is_state(where.country):

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Token
 
-from redline.events.event import unplaced
+from redline.events.event import codable, unplaced
 from redline.events.rules import Rule
 from redline.events.syntax import QUANTITY_HEADS, THIRD_PERSON, is_light_verb, subject_of
 from redline.model import Actor, ActorId, Place, is_state
@@ -59,6 +59,16 @@ class ImpliedActors:
             if code and not (group[1] == "MIL" and code in {a.country for a in source}):  # its own troops
                 target = [a for a in [self._group_actor(group, code)] if a.id not in {s.id for s in source}]
         return source, target
+
+    def _placed_people(self, actors: list[Actor], named: set[str], where: Place | None) -> list[Actor]:
+        """"Usman Khan stabbed several people in London", "McArthur admitted eight murders": a
+        private person of no known country is of the country the act happens in, else of the
+        one country the sentence (or the article) names, as PLOVER's and CAMEO's coders place
+        them; with no such country they are left out. (Not the other side's country: the
+        target of "the US urged Germany to restrict Mahan" is not American.)"""
+        code = self._context_country(named, where, [])
+        return [replace(a, country=code) if not codable(a) and code else a
+                for a in actors if codable(a) or (code and a.kind == "person")]
 
     def _argument_heads(self, tok: Token, rule: Rule) -> tuple[list[Token], list[Token]]:
         """The words that stand for the source and the target of a trigger."""
