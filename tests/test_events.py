@@ -38,7 +38,7 @@ def countries(actors):
     ("Hanoi accused Beijing of spreading false reports.", "ACCUSE", "VNM", "CHN"),
     ("Sullivan's counterpart, Foreign Minister Sergei Lavrov, met Antony Blinken in Geneva.", "CONSULT", "RUS", "USA"),
     ("Erdogan welcomed Sergei Lavrov to Ankara on Wednesday.", "CONSULT", "TUR", "RUS"),
-    ("Russian forces invaded Ukraine in February last year.", "ASSAULT", "RUS", "UKR"),
+    ("Russian forces invaded Ukraine on Sunday.", "ASSAULT", "RUS", "UKR"),
     ("The European Union imposed new sanctions on Russia.", "SANCTION", "EU", "RUS"),
     ("Germany delivered tanks to Ukraine.", "AID", "DEU", "UKR"),
     ("Ukraine asked Germany for more air defence systems.", "REQUEST", "UKR", "DEU"),
@@ -58,7 +58,7 @@ def countries(actors):
     # PLOVER's host mode: the host is the source
     ("Macron hosted Olaf Scholz in Paris.", "CONSULT", "FRA", "DEU"),
     # "the country" is the country named before, not the clause's own subject
-    ("Some 2,500 US troops remain in Iraq, twenty years after Washington invaded the country.", "ASSAULT", "USA", "IRQ"),
+    ("Some 2,500 US troops remain in Iraq, a week after Washington invaded the country.", "ASSAULT", "USA", "IRQ"),
     # the target inside the object's own phrases
     ("Berlin rejected calls by Belarus's rulers for economic aid.", "REJECT", "DEU", "BLR"),
     ("Washington withheld military aid to Kyiv.", "SANCTION", "USA", "UKR"),
@@ -366,3 +366,30 @@ def test_coder_setting_is_validated():
         Settings(coder="magic")
     with pytest.raises(ValueError, match="event_typer_min"):
         Settings(event_typer_min=1.5)
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Tensions have risen since Russia's invasion of Ukraine.", "ASSAULT"),
+    ("Lavrov spoke about Russia's invasion of Ukraine.", "ASSAULT"),
+    ("Peru imposed sanctions on Chile in 2009.", "SANCTION"),
+    ("Russian forces invaded Ukraine in February last year.", "ASSAULT"),
+    ("Some 2,500 US troops remain in Iraq, twenty years after Washington invaded the country.", "ASSAULT"),
+    ("Erdogan, who attacked Kurdish villages in Syria, met Putin on Monday.", "ASSAULT"),
+])
+def test_history_and_setting_are_background_not_news(either_nlp, text, event_type):
+    for e in coded(either_nlp, text, event_type):
+        assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
+
+
+def test_background_keeps_the_news_of_the_sentence(nlp):
+    (sanction,) = coded(nlp, "Peru imposed sanctions on Chile in 2009.", "SANCTION")
+    assert sanction.modality == "background" and countries(sanction.target) == {"CHL"}
+    (met,) = coded(nlp, "Erdogan, who attacked Kurdish villages in Syria, met Putin on Monday.", "CONSULT")
+    assert met.modality == "asserted"  # the news itself
+    (recent,) = coded(nlp, "Peru imposed sanctions on Chile on Monday.", "SANCTION")
+    assert recent.modality == "asserted"
+
+
+def test_media_reports_are_reported_not_facts(nlp):
+    (e,) = coded(nlp, "Tass reported that Russia shelled Kharkiv.", "ASSAULT")
+    assert e.modality == "reported" and countries(e.source) == {"RUS"}

@@ -88,7 +88,7 @@ def test_watch_rules_are_checked_with_lines(run_cli, tmp_path, example_db):
     rules.write_text("- name: Talks\n  type: consult\n  modality: [asserted, confirmed]\n", encoding="utf-8")
     line = one_error(run_cli("watch", rules, "--db", example_db))
     assert line == (f"error: {rules}:3: unknown modality 'confirmed'; "
-                    "valid: alleged, asserted, future, hypothetical")
+                    "valid: alleged, asserted, background, future, hypothetical, reported")
     rules.write_text("- name: Talks\n  type: CONSULT\n  betwen: [USA, CHN]\n", encoding="utf-8")
     assert one_error(run_cli("watch", rules, "--db", example_db)) == \
         f"error: {rules}:3: unknown key 'betwen' (did you mean 'between'?)"

@@ -88,7 +88,7 @@ def country_names() -> dict[str, str]:
 def summary_sentences(happenings: list[dict], n: int = 5) -> list[dict]:
     candidates = []
     for h in happenings:
-        if h["negated"] or h["modality"] == "hypothetical":
+        if h["negated"] or h["modality"] in ("hypothetical", "background"):
             continue
         lead = h["evidence"][0]
         candidates.append({"sentence": lead["sentence"], "article_id": lead["article_id"], "date": h["date"],

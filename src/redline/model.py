@@ -164,6 +164,18 @@ class Place:
         return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon}
 
 
+# An event's status, firmest first. Only `asserted` (and not negated) events feed dyads,
+# timelines' firm view and red-line alerts.
+MODALITIES = (
+    "asserted",      # the writer (or a speaker about their own side) states it happened, as news
+    "alleged",       # someone else says it happened ("Kyiv said Russia shelled the city")
+    "reported",      # unconfirmed media reports ("reportedly", "according to media reports")
+    "future",        # announced, planned, scheduled, promised ("will meet", "plans to deploy")
+    "hypothetical",  # conditional, possible, asked for, feared ("could send", "if Russia attacks")
+    "background",    # named as the setting or history of the news ("since Russia's invasion")
+)
+
+
 @dataclass
 class Event:
     event_type: str

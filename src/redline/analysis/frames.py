@@ -17,10 +17,10 @@ from pathlib import Path
 
 import duckdb
 
+from redline.model import MODALITIES  # noqa: F401 - what dyads and watch rules may include
 from redline.store import Store
 
 UNITS = ("happening", "mention")
-MODALITIES = ("asserted", "alleged", "future", "hypothetical")
 
 _HAPPENINGS = """
     SELECT id, coalesce(date, first_reported) AS day, event_type, mode, quad_class, intensity, source, target,

@@ -223,6 +223,8 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
         when = self._date(tok, sent, published, future=modality == "future")
+        if modality == "asserted" and self._background(tok, when[0], when[1], published):
+            modality = "background"
         kind = self.rules.types[rule.event_type]
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]

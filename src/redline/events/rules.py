@@ -54,6 +54,8 @@ class EventRules:
     hypothetical: frozenset[str] = frozenset()
     alleged: frozenset[str] = frozenset()
     request_modals: frozenset[str] = frozenset()
+    reported: frozenset[str] = frozenset()
+    background_preps: frozenset[str] = frozenset()
 
     def add(self, data: dict, source: str) -> None:
         for name, spec in (data.get("types") or {}).items():
@@ -75,7 +77,7 @@ class EventRules:
                     rule = _rule(name, entry, nominal, source)
                     table.setdefault(rule.lemma, []).append(rule)
         for key in ("negators", "negating_determiners", "negating_nouns", "future", "hypothetical", "alleged",
-                    "request_modals"):
+                    "request_modals", "reported", "background_preps"):
             if key in data:
                 setattr(self, key, getattr(self, key) | frozenset(str(w).lower() for w in data[key]))
 

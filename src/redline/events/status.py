@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from spacy.tokens import Token
 
 from redline.events.rules import Rule
@@ -19,6 +21,14 @@ CLAUSE_LABELS = WORDS.set("clause_labels")
 MODALS_HYPOTHETICAL = WORDS.set("modals_hypothetical")
 # Nouns of statements whose "that" clause is the speaker's claim.
 SPEECH_NOUNS = WORDS.set("speech_nouns")
+# An act dated this many days or more before its article is history, not news ("fell under
+# Houthi control in 2014", "was murdered last October", "filed a petition on February 10").
+BACKGROUND_DAYS = 30
+# A noun's own phrase that names an event as its setting: "views on the conflict", "the subject
+# of sanctions", "the suspect in a shooting", "a row over the killing".
+NOUN_PREPS = WORDS.set("noun_preps")
+# Relative pronouns of a clause that describes someone: "Li Wenliang, who tried to warn people".
+RELATIVE_WORDS = WORDS.set("relative_words")
 
 
 class StatusReader:
@@ -35,6 +45,7 @@ class StatusReader:
         hypothetical |= any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children)
         future |= self._purpose(tok)
         alleged |= any(c.lower_ in self.rules.alleged for c in tok.children if c.dep_ == "advmod")
+        media = any(c.lower_ in self.rules.reported for c in tok.children if c.dep_ == "advmod")
         # "a meeting ... that was canceled": the event did not take place
         negated |= any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in self.rules.negators for c in tok.children)
         reported = None
@@ -59,6 +70,8 @@ class StatusReader:
                 negated = True
             if child.dep_ == "xcomp" and lemma in ("have", "be") and any(c.lower_ == "yet" for c in head.children):
                 negated = True  # "Berlin has yet to deliver the tanks": not done
+            if head.pos_ in ("VERB", "AUX") and lemma in self.rules.reported and child.dep_ == "ccomp":
+                media = True  # "Fars reported Iran issued arrest warrants": unconfirmed
             if head.pos_ in ("VERB", "AUX") and lemma in self.rules.alleged:
                 alleged = True  # "accused Ukraine of carrying out the attack": an allegation
             if head.pos_ == "NOUN" and lemma in SPEECH_NOUNS and child.dep_ in ("acl", "ccomp"):
@@ -95,8 +108,34 @@ class StatusReader:
             if any(c.lower_ == "would" for c in tok.children if c.dep_ == "aux") and not any(
                     c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
                 hypothetical, future = False, True
-        modality = "hypothetical" if hypothetical else "future" if future else "alleged" if alleged else "asserted"
+        modality = "hypothetical" if hypothetical else "future" if future else "reported" if media else \
+            "alleged" if alleged else "asserted"
         return negated, modality, attributed
+
+    def _background(self, tok: Token, date: dt.date | None, precision: str, published: dt.date | None) -> bool:
+        """Named as the setting or history of the news, not as news of its own: dated well
+        before the article, an event noun in a prepositional phrase ("since returning from combat",
+        "views on the conflict", "the suspect in a shooting"), or a clause that describes someone
+        ("Mendez, who rescued six diplomats")."""
+        if date is not None and published is not None and precision in ("day", "month", "year"):
+            last = dt.date(date.year, 12, 31) if precision == "year" else \
+                (dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)) if precision == "month" \
+                else date
+            if (published - last).days >= BACKGROUND_DAYS:
+                return True
+        if tok.pos_ == "NOUN" and tok.dep_ == "pobj":
+            prep = tok.head
+            if prep.lower_ in self.rules.background_preps or (prep.head.pos_ in ("NOUN", "PROPN") and prep.lower_ in NOUN_PREPS):
+                return True
+        for child, head in climb(tok):
+            if child.dep_ == "relcl":
+                # a clause set off by a comma, or opened by "who"/"which": a description
+                first = child.left_edge
+                opened = any(t.lower_ in RELATIVE_WORDS for t in child.children if t.tag_ in ("WP", "WP$", "WDT"))
+                return opened or (first.i > 0 and tok.doc[first.i - 1].text == ",")
+            if child.dep_ in ("ccomp", "advcl", "parataxis") or head.pos_ in ("VERB", "AUX") and child.dep_ not in ("xcomp", "conj"):
+                break  # another clause: its own status
+        return False
 
     @staticmethod
     def _purpose(verb: Token) -> bool:

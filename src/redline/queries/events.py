@@ -99,13 +99,13 @@ def _happening_filter(con: Con, story: str | None, countries: list[str] | tuple[
     codes = [checks.country(con, c) for c in countries]
     return _where([("(h.story_id = ? OR h.happening_id = ?)" if story else "", [story, story] if story else []),
                    *[(HAS_COUNTRY.format("h.source || h.target"), [c]) for c in codes],
-                   ("NOT h.negated AND h.modality <> 'hypothetical'" if not include_unfirm else "", [])])
+                   ("NOT h.negated AND h.modality NOT IN ('hypothetical', 'background')" if not include_unfirm else "", [])])
 
 
 def timeline(con: Con, story: str | None = None, actors: list[str] | tuple[str, ...] = (),
              include_unfirm: bool = False, limit: int | None = 200, offset: int = 0) -> dict:
     """Merged happenings in date order, with all their fields and evidence: of a story (s-...)
-    or happening (h-...), and/or with all these countries. Negated-only and hypothetical ones
+    or happening (h-...), and/or with all these countries. Negated-only, hypothetical and background ones
     only with `include_unfirm`."""
     where, params = _happening_filter(con, story, actors, include_unfirm)
     return page(con, f"SELECT h.* FROM happenings h WHERE {where} ORDER BY h.date NULLS LAST, h.first_reported, h.id",

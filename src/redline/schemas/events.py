@@ -65,6 +65,8 @@ EVENTS = Keys(
         "hypothetical": WORDS,
         "alleged": WORDS,
         "request_modals": WORDS,
+        "reported": WORDS,
+        "background_preps": WORDS,
     },
     kind="event rules (a mapping with `types`)",
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from redline.model import MODALITIES
+
 from redline.schemas.check import (
     DATE, INT, NUMBER, REGEX, STR, Choice, Either, Keys, ListOf, MapOf, pattern,
 )
@@ -75,7 +77,6 @@ LANGUAGE_WORDS = Keys({group: MapOf(Either((WORDS, MapOf(STR)))) for group in ("
                       kind="language words (actors, quotes, events, dates, corpus)")
 
 # -- watch rules: `redline watch RULES.yaml`, `serve --rules`, setting watch_rules --------------
-MODALITIES = ("asserted", "alleged", "future", "hypothetical")  # as redline.analysis.frames
 ACTOR = pattern(r"[A-Za-z][A-Za-z0-9]{1,5}(:[A-Za-z]{3})?", "an actor: a country code, or CODE:SECTOR (RUS:MIL)")
 ACTORS_ONE_OR_MORE = Either((ACTOR, ListOf(ACTOR)))
 EVENT_TYPE = Choice(shipped_event_types, what="event type", upper=True)

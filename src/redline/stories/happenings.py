@@ -19,10 +19,12 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from redline.model import MODALITIES
+
 # Types whose source and target are interchangeable parties (a meeting, a joint exercise).
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 # Strongest claim first: a happening is as firm as its firmest non-negated mention.
-MODALITY_RANK = {"asserted": 0, "alleged": 1, "future": 2, "hypothetical": 3}
+MODALITY_RANK = {m: i for i, m in enumerate(MODALITIES)}
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 # An undated mention is taken to have happened up to this many days before its article.
 UNDATED_SPAN_DAYS = 7
