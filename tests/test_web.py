@@ -6,7 +6,6 @@ import socket
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,10 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from redline.config import Settings
 from redline.web import create_app
+from tests.conftest import served
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "test-token-0123456789"
 PAYLOAD = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">"
 
@@ -128,41 +127,12 @@ def test_untrusted_text_is_escaped_in_pages_and_briefing(hostile_db, run_cli, tm
         assert "window.__xss=3" not in text  # the javascript: URL is no link, nor printed
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(request):
     """`redline serve`'s app under uvicorn on 127.0.0.1, for the browser."""
-    import uvicorn
-
     db = request.getfixturevalue(request.param)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(db, Settings(db=str(db))), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    with served(create_app(db, Settings(db=str(db)))) as url:
+        yield url
 
 
 @pytest.mark.parametrize("server", ["example_db"], indirect=True)

@@ -5,9 +5,6 @@ accessibility check (labels, text alternatives, visible focus, contrast)."""
 
 import csv
 import io
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from redline.config import Settings
 from redline.web import create_app
+from tests.conftest import served
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 NAV = ["What changed", "Events", "Stories", "Actors", "Quotes", "Dyads", "Outlets", "Alerts", "Search"]
 
 
@@ -34,33 +31,8 @@ def client(example_db):
 @pytest.fixture(scope="module")
 def live(example_db):
     """The app under uvicorn on 127.0.0.1, one for the module."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(example_db, _settings(example_db)), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    with served(create_app(example_db, _settings(example_db))) as url:
+        yield url
 
 
 @pytest.fixture
