@@ -127,8 +127,9 @@ def update_provenance(rl: Redline, quiet: bool, rebuild: bool = False) -> None:
             err.print("interrupted: the quotes graded so far are kept; run `redline provenance` to grade the rest.")
             raise typer.Exit(130)
     if graded and not quiet:
-        unchecked = graded.get("none", 0)
+        unchecked, total = graded.get("none", 0), sum(graded.values())
         grades = ", ".join(f"{n} {g}" for g, n in sorted(graded.items(), key=lambda kv: -kv[1]) if g != "none")
-        out.print(f"provenance: {sum(graded.values())} quotes checked against their speakers' record: "
-                  + (grades or "none from a speaker with a transcript or earlier quote")
-                  + (f"; {unchecked} with no primary source to compare" if unchecked and grades else ""), markup=False)
+        line = (f"{total} quotes checked against their speakers' record: {grades}"
+                + (f"; {unchecked} with no primary source to compare" if unchecked else "")) if grades else \
+            f"{total} quotes, none with a primary source of its speaker to compare (a transcript or an earlier quote)"
+        out.print(f"provenance: {line}", markup=False)
