@@ -11,7 +11,8 @@ name the file lacks is an error then, naming the file and the group.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+
+from redline import schemas
 
 LANGUAGE = "en"  # the language of the shipped words and of spaCy's English models' labels
 
@@ -37,20 +38,10 @@ class LanguageWords:
         return dict(self._entry(name))
 
 
-def language_file(name: str, code: str = LANGUAGE) -> tuple[str, str]:
-    """The text of a language's file and the path to name in messages."""
-    text = resources.files("redline.lang").joinpath(code, name).read_text(encoding="utf-8")
-    return text, f"src/redline/lang/{code}/{name}"
-
-
 @lru_cache(maxsize=4)
-def _words(code: str) -> tuple[str, dict]:
-    from redline import schemas
-
-    text, file = language_file("words.yaml", code)
-    return file, schemas.parse(text, "words", file) or {}
+def _words(code: str) -> dict:
+    return schemas.shipped("words.yaml", "words", code)
 
 
 def words(group: str, code: str = LANGUAGE) -> LanguageWords:
-    file, data = _words(code)
-    return LanguageWords(file, group, data.get(group) or {})
+    return LanguageWords(f"src/redline/lang/{code}/words.yaml", group, _words(code).get(group) or {})

@@ -77,16 +77,12 @@ def read(path: str | Path, kind: str):
 LANGUAGE_KINDS = ("quotes", "transcripts", "furniture", "words")
 
 
-def shipped(name: str, kind: str):
+def shipped(name: str, kind: str, language: str = "en"):
     """A rule file shipped with Redline, read and checked (an empty file is {}): in redline/data,
-    or, for the words of a language, in redline/lang/en."""
-    if kind in LANGUAGE_KINDS:
-        from redline.lang import language_file
-
-        text, file = language_file(name)
-    else:
-        text, file = resources.files("redline.data").joinpath(name).read_text(encoding="utf-8"), f"src/redline/data/{name}"
-    return parse(text, kind, file) or {}
+    or, for the words of a language, in redline/lang/<language> (see redline.lang)."""
+    folder = ("lang", language) if kind in LANGUAGE_KINDS else ("data",)
+    text = resources.files("redline").joinpath(*folder, name).read_text(encoding="utf-8")
+    return parse(text, kind, "/".join(("src/redline", *folder, name))) or {}
 
 
 def check_files(**files_by_kind) -> None:
