@@ -5,6 +5,8 @@ import json
 
 import pyarrow.parquet as pq
 
+from redline.model import MODALITIES
+
 ARTICLE_FIELDS = {"id", "outlet", "url", "title", "published", "language", "text", "removed"}
 
 
@@ -58,7 +60,7 @@ def test_events_export_has_the_contract_fields(run_cli, example_db, tmp_path):
     assert rows
     for row in rows:
         assert EVENT_FIELDS <= set(row)
-        assert row["modality"] in {"asserted", "future", "hypothetical", "alleged"}
+        assert row["modality"] in MODALITIES
         assert row["date_precision"] in {"day", "month", "year", "unknown"}
         assert row["source"] and all({"name", "country", "sector"} == set(a) for a in row["source"])
         assert -10 <= row["intensity"] <= 10

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from redline import queries
 from redline.analysis.outlets import coverage_summary, terms
+from redline.model import UNFIRM_MODALITIES
 from redline.render import QUAD_COLOURS, actors_text, happenings_chart, jsonable, provenance_lines, web_url
 from redline.stories.copies import content_words
 
@@ -88,7 +89,7 @@ def country_names() -> dict[str, str]:
 def summary_sentences(happenings: list[dict], n: int = 5) -> list[dict]:
     candidates = []
     for h in happenings:
-        if h["negated"] or h["modality"] in ("hypothetical", "background"):
+        if h["negated"] or h["modality"] in UNFIRM_MODALITIES:
             continue
         lead = h["evidence"][0]
         candidates.append({"sentence": lead["sentence"], "article_id": lead["article_id"], "date": h["date"],

@@ -22,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.nlp import load_pipeline, make_docs
+from redline.words import fold
 
 DEFAULT_SHARED = Path("../shared")
 SOURCES = {"article-extraction": ("benchmarks/article-extraction/ground-truth.json", "articleBody")}
@@ -46,15 +46,10 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if inter > 0 and union > 0 else 0.0
 
 
-def _folded(name: str) -> str:
-    """"Fernández" and "Fernandez" are one name: accents dropped, case folded."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
-
-
 def same_speaker(predicted: str | None, gold: str | None) -> bool:
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    p, g = _folded(predicted), _folded(gold)
+    p, g = fold(predicted), fold(gold)
     return p == g or p.split()[-1] == g.split()[-1] or p in g or g in p
 
 
@@ -163,12 +158,12 @@ def evaluate_quotes(records: list[dict], pipeline: str | tuple) -> QuoteEvaluati
     for rec, doc in parsed(records, pipeline):
         gold = rec["quotes"]
         predicted = doc._.quotes
-        folded_text = _folded(rec["text"])
+        folded_text = fold(rec["text"])
         for q in predicted:
             result.by_family[family(q.kind)].predicted += 1
             result.direct.predicted += q.kind == "direct"
             if q.speaker is not None:
-                surname = re.escape(_folded(q.speaker.name.split()[-1]))
+                surname = re.escape(fold(q.speaker.name.split()[-1]))
                 if not re.search(rf"\b{surname}\b", folded_text):
                     result.speakers_not_in_text.append(f"{rec['doc']}: {q.speaker.name}")
         used: set[int] = set()

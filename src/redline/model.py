@@ -174,6 +174,9 @@ MODALITIES = (
     "hypothetical",  # conditional, possible, asked for, feared ("could send", "if Russia attacks")
     "background",    # named as the setting or history of the news ("since Russia's invasion")
 )
+# Happenings timelines, briefings and outlet coverage leave out unless asked (with negated ones):
+# what may never happen, and history.
+UNFIRM_MODALITIES = ("hypothetical", "background")
 
 
 @dataclass

@@ -18,6 +18,7 @@ import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redline.analysis.frames import connection
+from redline.model import UNFIRM_MODALITIES
 
 WORD = re.compile(r"[\w’'-]+")
 SLACK_DAYS = 3
@@ -31,7 +32,7 @@ def coverage(db, story: str | None = None) -> pd.DataFrame:
     """One row per (happening, outlet) the outlet could have covered: covered True/False."""
     where, params = _story_filter(story)
     return connection(db).execute(
-        f"""WITH h AS (SELECT * FROM happenings h WHERE {where} AND NOT negated AND modality NOT IN ('hypothetical', 'background')),
+        f"""WITH h AS (SELECT * FROM happenings h WHERE {where} AND NOT negated AND modality NOT IN {UNFIRM_MODALITIES}),
                  active AS (SELECT s.story_id, a.outlet, min(a.published) AS first, max(a.published) AS last
                             FROM article_stories s JOIN articles a ON a.id = s.article_id
                             WHERE a.outlet IS NOT NULL GROUP BY ALL)

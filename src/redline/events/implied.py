@@ -64,9 +64,10 @@ class ImpliedActors:
         """"Usman Khan stabbed several people in London", "McArthur admitted eight murders": a
         private person of no known country is of the country the act happens in, else of the
         one country the sentence (or the article) names, as PLOVER's and CAMEO's coders place
-        them; with no such country they are left out. (Not the other side's country: the
+        them; with no such country, or beside an actor the text does place ("Sullivan's
+        counterpart, Sergei Lavrov"), they are left out. (Not the other side's country: the
         target of "the US urged Germany to restrict Mahan" is not American.)"""
-        code = self._context_country(named, where, [])
+        code = None if any(codable(a) for a in actors) else self._context_country(named, where, [])
         return [replace(a, country=code) if not codable(a) and code else a
                 for a in actors if codable(a) or (code and a.kind == "person")]
 

@@ -69,7 +69,10 @@ class Loader:
         with self.store.transaction():
             self.store.delete_articles(con, new)
             con.register("incoming", pa.table({"id": pa.array(new, pa.string())}))
-            con.execute(f"INSERT INTO articles BY NAME SELECT * FROM {tables['articles']} WHERE id IN (SELECT id FROM incoming)")
+            # Stored now, whenever its partition was parsed: later stages (stories, provenance) tell
+            # replaced articles by this time.
+            con.execute(f"INSERT INTO articles BY NAME SELECT * REPLACE (now() AS ingested_at) FROM {tables['articles']} "
+                        "WHERE id IN (SELECT id FROM incoming)")
             for table in ARTICLE_CHILD_TABLES:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {tables[table]} "
                             "WHERE article_id IN (SELECT id FROM incoming)")

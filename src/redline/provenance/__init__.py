@@ -70,6 +70,8 @@ def update(store, rebuild: bool = False, on_progress: Callable[[int, int], None]
         "SELECT speaker_id, min(published) FROM provenance_sources WHERE transcript GROUP BY 1").fetchall())
     graded: Counter = Counter()
     for n in range(0, len(todo), BATCH):
+        con = store.con  # a readers' turn (below) reconnects: the connection and its setting are new
+        use_index(con)
         rows = [_provenance(con, q, first_statement) for q in todo[n:n + BATCH]]
         with store.transaction():
             _append(store, rows)

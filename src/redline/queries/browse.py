@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 import duckdb
 
 from redline.errors import NotFound
+from redline.model import MODALITIES, UNFIRM_MODALITIES
 from redline.queries import checks
 from redline.queries.records import page, rows
 
 Con = duckdb.DuckDBPyConnection
 # An event's status: its modality, or "negated" whatever the modality ("did not criticise").
-STATUSES = ("asserted", "alleged", "future", "hypothetical", "negated")
+STATUSES = (*MODALITIES, "negated")
 STATUS_SQL = "CASE WHEN e.negated THEN 'negated' ELSE e.modality END"
 COUNTRIES_SQL = "list_transform({}, lambda x: x.country)"
 HAS = "list_contains(" + COUNTRIES_SQL + ", ?)"
@@ -194,10 +195,11 @@ def changes(con: Con, since: dt.date | None = None, limit: int = 20) -> dict:
         return {"since": since, "until": None, "happenings": [], "dyad_shifts": []}
     since = since or (last - dt.timedelta(days=7))
     before = since - (last - since) - dt.timedelta(days=1)
-    happenings = rows(con, """SELECT h.id, h.story_id, h.event_type, h.mode, h.source, h.target, h.date, h.modality,
+    happenings = rows(con, f"""SELECT h.id, h.story_id, h.event_type, h.mode, h.source, h.target, h.date, h.modality,
                                      h.sources, h.outlets, h.first_reported, h.evidence[1].sentence AS sentence,
                                      h.evidence[1].article_id AS article_id
                               FROM happenings h WHERE coalesce(h.first_reported, h.date) >= ? AND NOT h.negated
+                                AND h.modality NOT IN {UNFIRM_MODALITIES}
                               ORDER BY h.sources DESC, coalesce(h.first_reported, h.date) DESC, h.id LIMIT ?""", [since, limit])
     shifts = rows(con, """SELECT least(s, t) AS a, greatest(s, t) AS b,
                                  count(DISTINCT id) FILTER (WHERE date >= ?) AS now,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from redline.errors import NotFound
+from redline.model import UNFIRM_MODALITIES
 from redline.queries import checks
 from redline.provenance import PROVENANCE, PROVENANCE_JOIN
 from redline.queries.provenance import with_diff
@@ -99,7 +100,7 @@ def _happening_filter(con: Con, story: str | None, countries: list[str] | tuple[
     codes = [checks.country(con, c) for c in countries]
     return _where([("(h.story_id = ? OR h.happening_id = ?)" if story else "", [story, story] if story else []),
                    *[(HAS_COUNTRY.format("h.source || h.target"), [c]) for c in codes],
-                   ("NOT h.negated AND h.modality NOT IN ('hypothetical', 'background')" if not include_unfirm else "", [])])
+                   (f"NOT h.negated AND h.modality NOT IN {UNFIRM_MODALITIES}" if not include_unfirm else "", [])])
 
 
 def timeline(con: Con, story: str | None = None, actors: list[str] | tuple[str, ...] = (),

@@ -4,8 +4,10 @@ A run reads the new articles twice, in date order: once for their features (docu
 frequencies: the stored ones plus theirs), once to place them. Before placing a chunk of
 them it takes from the database only what they can reach: the posting lists of their top
 features and the clusters in those lists, and, once for the run, the stored articles sharing
-an LSH band with one of them (their candidate originals). So the cost of a run follows the
-new articles and the open clusters they touch, not the size of the database.
+an LSH band with one of them (their candidate originals). So the cost of placing follows the
+new articles and the open clusters they touch, not the size of the database; what still
+grows with it is the search index (`redline.search.rebuild_index`, rebuilt whole after a run)
+and the scans of `article_stories` that find the unplaced and replaced articles.
 
 A run starts from empty state (a full rebuild) when asked (`redline stories --rebuild`),
 when no state is stored, when the settings it was built with changed, or when stored
@@ -124,13 +126,13 @@ def run(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = 
         def write(con) -> None:
             state.write(con, placer, df.df, df.n, None, None if fresh else new)
             con.execute("INSERT OR REPLACE INTO story_state VALUES ('copy_seq', ?)", [str(placer.copies.arrived)])
-            store.stage_done("stories", built_from)
 
         store.save_stories(write, fresh)
         if index:
             rebuild_index(con)
-    else:
-        store.stage_done("stories", built_from)
+    # Done only once the search index holds what was placed: killed before, the next run places
+    # nothing new but rebuilds the index.
+    store.stage_done("stories", built_from)
     totals = con.execute("""SELECT (SELECT count(*) FROM lineage),
                                    (SELECT count(*) FROM stories WHERE level = 'happening'),
                                    (SELECT count(*) FROM stories WHERE level = 'story'),

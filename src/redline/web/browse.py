@@ -78,7 +78,7 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
                      type: str | None = Query(None, max_length=40, description="PLOVER type, e.g. ACCUSE"),
                      country: list[str] = Query([], max_length=2, description="ISO3; two: what each did to the other"),
                      outlet: str | None = Query(None, max_length=200),
-                     status: list[str] = Query([], max_length=5, description=", ".join(browse.STATUSES)),
+                     status: list[str] = Query([], max_length=len(browse.STATUSES), description=", ".join(browse.STATUSES)),
                      min_confidence: str | None = Query(None, pattern="^(0(\\.[0-9]{1,3})?|1(\\.0{1,3})?)?$",
                                                         description="0 to 1; empty: any"),
                      con=Depends(ctx.connection)) -> browse.EventFilter:
