@@ -200,13 +200,21 @@ def test_the_api_lists_quotes_by_grade_and_shows_one_beside_its_source(corpus_db
     assert {"op": "delete", "source": "on tuesday", "quote": ""} in record["diff"]
 
 
-def test_the_web_pages_show_each_quotes_grade_and_the_quote_beside_its_source(corpus_db):
+def test_the_web_pages_show_each_quotes_grade_and_the_quote_beside_its_source(corpus_db, tmp_path):
+    import shutil
+
     from fastapi.testclient import TestClient
 
+    from redline.app import Redline
     from redline.config import Settings
     from redline.web import create_app
 
-    client = TestClient(create_app(corpus_db, Settings(db=str(corpus_db))))
+    # A copy with its stories (the module's database stays as the other tests read it, and no
+    # other connection of this process holds the copy while the stories stage writes it).
+    db = tmp_path / "stories.duckdb"
+    shutil.copy(corpus_db, db)
+    Redline(Settings(db=str(db))).update_stories()
+    client = TestClient(create_app(db, Settings(db=str(db))))
     listed = client.get("/quotes", params={"grade": "altered"})
     assert listed.status_code == 200 and "shipping companies" in listed.text and "The corridor has to stay" not in listed.text
     link = next(part.split('"')[0] for part in listed.text.split('href="')[1:] if part.split('"')[0].endswith("/provenance"))
@@ -216,9 +224,6 @@ def test_the_web_pages_show_each_quotes_grade_and_the_quote_beside_its_source(co
     assert "<td>remarkably</td><td>extremely</td>" in page.text.replace("\n", "")
     article = client.get("/articles/news-1").text
     assert 'href="/quotes/' in article and ">verbatim</a>" in article and ">not found</a>" in article
-    from redline.app import Redline
-
-    Redline(Settings(db=str(corpus_db))).update_stories()
-    with Store(corpus_db, read_only=True) as store:
+    with Store(db, read_only=True) as store:
         story = store.con.execute("SELECT story_id FROM article_stories WHERE article_id = 'news-1'").fetchone()[0]
     assert "Daniel Whitcombe quotes in this story is altered from the transcript" in client.get(f"/stories/{story}").text
