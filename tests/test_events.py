@@ -393,3 +393,34 @@ def test_background_keeps_the_news_of_the_sentence(nlp):
 def test_media_reports_are_reported_not_facts(nlp):
     (e,) = coded(nlp, "Tass reported that Russia shelled Kharkiv.", "ASSAULT")
     assert e.modality == "reported" and countries(e.source) == {"RUS"}
+
+
+@pytest.mark.parametrize("text, event_type, country", [
+    # a passive with no "by" phrase: the authorities of the one country the sentence names
+    ("A journalist was arrested in Minsk on Monday.", "COERCE", "BLR"),
+    ("Two opposition leaders were detained in Venezuela on Friday.", "COERCE", "VEN"),
+    # an act with no one named, as a noun with its determiner
+    ("Twelve people died in the attack in northern Nigeria on Sunday.", "ASSAULT", "NGA"),
+    ("The protests in Serbia continued for a third day.", "PROTEST", "SRB"),
+    # a thing as subject
+    ("A car bomb killed nine soldiers in Somalia on Tuesday.", "ASSAULT", "SOM"),
+])
+def test_an_act_no_one_is_named_for_is_coded_in_the_country_where_it_happened(either_nlp, text, event_type, country):
+    found = coded(either_nlp, text, event_type)
+    assert found, text
+    assert all(countries(e.source) == {country} and countries(e.target) == {country} for e in found), text
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Mokha is less affected by violence than other parts of Yemen.", "ASSAULT"),  # the kind of act
+    ("He was arrested by Russian police in Moscow.", "COERCE"),  # named: the "by" phrase
+])
+def test_no_unnamed_actor_is_made_up_where_the_text_names_one_or_no_act(typer_nlp, text, event_type):
+    for e in coded(typer_nlp, text, event_type):
+        assert all(a.sector != "GOV" or a.country == "RUS" for a in e.source), (text, e.source)
+        assert not any(a.id.startswith(("state:YEM", "unidentified:")) for a in e.source), (text, e.source)
+
+
+def test_a_country_s_own_people_can_be_the_target_of_its_sanction(typer_nlp):
+    (e,) = coded(typer_nlp, "A United States federal jury convicted Michael Avenatti on Friday.", "SANCTION")
+    assert countries(e.source) == {"USA"} and countries(e.target) == {"USA"}

@@ -180,6 +180,38 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         return found
 
     # -- one trigger ----------------------------------------------------------------------------
+    def _unnamed_source(self, tok: Token, rule: Rule, named: set[str], where, sent, by_token) -> list[Actor]:
+        """"He was arrested", "the protests", "a roadside bombing near Samarra killed ...": an act
+        done by someone the text does not name, in one country (its place, else the one country
+        the sentence or article names), is coded as the type's `unnamed_source` of that country
+        (data/events.yaml), as PLOVER's and CAMEO's coders do. Only a noun, a passive with no
+        "by" phrase, or a verb whose subject is a thing ("the blast killed"): an active verb's
+        unnamed person or group is not guessed, nor is a bare noun's: it names a kind of act."""
+        sector = self.rules.types[rule.event_type].unnamed_source
+        if sector is None or rule.event_type == "ASSAULT" and ACCIDENT_WORDS & self._lemmas(sent):
+            return []  # "killed in a helicopter crash"
+        if not rule.nominal and not self._done_by_no_one(tok, by_token):
+            return []
+        if rule.nominal and not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children):
+            return []  # "less affected by violence", "charges such as rape": no act, the kind of act
+        code = self._context_country(named, where, [])
+        if code is None:
+            return []
+        if sector == "UAF":  # CAMEO's unidentified armed force, named by the place where it struck
+            place = where.name if where is not None and where.country == code else self.d.country_name(code)
+            return [Actor(ActorId.unidentified(code), f"unidentified attackers ({place})", "organisation", code, "UAF")]
+        return [self.d.state(code, None if sector == "country" else sector)]
+
+    def _done_by_no_one(self, tok: Token, by_token) -> bool:
+        """A passive with no "by" phrase ("was arrested on Monday"), or a subject that is a thing,
+        not an actor or a group ("a car bomb killed", "the ruling bans")."""
+        children = list(tok.children)
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in children):
+            return not any(c.dep_ == "agent" for c in children)
+        subject = subject_of(tok)
+        return subject is not None and subject.pos_ == "NOUN" and subject.i not in by_token and \
+            not self.d.sector_of(subject.lower_) and not self.d.sector_of(subject.lemma_.lower())
+
     def _code(self, tok: Token, rule: Rule, by_token, mentions, quotes, published) -> Event | None:
         if not self._rule_fits(tok, rule, by_token):
             return None
@@ -201,13 +233,9 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
         source, target = self._placed_people(source, named, where), self._placed_people(target, named, where)
-        unnamed_attack = not source and rule.event_type == "ASSAULT" and \
-            not ACCIDENT_WORDS & self._lemmas(sent)
-        if unnamed_attack and where is not None and is_state(where.country):
-            # "A roadside bombing near Samarra killed ...": no one named, but someone attacked
-            # there; coded as that country's unidentified armed force (CAMEO's UAF).
-            source = [Actor(ActorId.unidentified(where.country), f"unidentified attackers ({where.name})",
-                            "organisation", where.country, "UAF")]
+        unnamed = not source and self._unnamed_source(tok, rule, named, where, sent, by_token)
+        if unnamed:
+            source = unnamed
         if not source:
             return None  # PLOVER events need a source actor
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):
@@ -216,9 +244,11 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         if rule.event_type == "CONSULT":  # "Lavrov and Wang did not discuss a Chinese plan": no third party
             target = [a for a in target if a.country not in {s.country for s in source}]
         if rule.event_type in OWN_OBJECT_TYPES | {"SANCTION"}:
-            # "withheld US military aid to Ukraine": the giver's own aid names no target (its own
-            # people may still receive it)
-            target = [a for a in target if a.country not in {s.country for s in source} or a.sector == "CVL"]
+            # "withheld US military aid to Ukraine": the giver's own country names no target; its
+            # own people and bodies may still be one ("a US jury convicted Avenatti", "a judge
+            # sentenced Ohio man James Alex Fields", "sent troops to help local police")
+            own = {s.country for s in source}
+            target = [a for a in target if a.kind != "state" or a.country not in own or a.sector == "CVL"]
         negated, modality, attributed = self._status(tok, rule, quotes, by_token)
         if modality == "unsaid":
             return None  # "Russia did not say it would attack the ships": nobody claimed it
@@ -229,6 +259,10 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         if not target and not rule.swap:
             target = [a for a in self._object_target(tok, rule, source, by_token, quotes) if codable(a)]
         target = self._implicit_target(tok, rule, source, target, where, named, by_token)
+        if unnamed and not target:
+            # "Dozens died in the attack", "the lawsuit was filed": no one named on either side
+            # of an act in one country is a domestic event, done in that country to it
+            target = [self.d.state(source[0].country)]
         if rule.requires_target and not target:
             return None
         mode = rule.mode or self._mode(tok, kind.modes)

@@ -40,6 +40,7 @@ class EventType:
     quad: str
     intensity: float
     modes: dict[str, list[str]] = field(default_factory=dict)
+    unnamed_source: str | None = None  # see data/events.yaml
 
 
 @dataclass
@@ -69,7 +70,8 @@ class EventRules:
             modes = dict(known.modes) if known else {}
             for mode, words in (spec.get("modes") or {}).items():
                 modes[mode] = list(modes.get(mode, [])) + list(words)
-            self.types[name] = EventType(name, quad, intensity, modes)
+            unnamed = spec.get("unnamed_source", known.unnamed_source if known else None)
+            self.types[name] = EventType(name, quad, intensity, modes, unnamed)
             for key, table, nominal in (("verbs", self.verbs, False), ("nouns", self.nouns, True)):
                 for entry in spec.get(key) or []:
                     if spec.get("requires_target") and isinstance(entry, (str, dict)):

@@ -18,6 +18,10 @@ OBJECT_KINDS = (
 
 WORDS = ListOf(STR)
 
+# Who did an act the text names no one for (see data/events.yaml): the country, or its people
+# of a sector (data/roles.yaml).
+UNNAMED_SOURCES = ("country", "GOV", "MIL", "JUD", "CVL", "UAF")
+
 # One trigger: a lemma alone ("agree"), or a mapping with the lemma and its conditions.
 TRIGGER_KEYS = Keys(
     {
@@ -51,8 +55,9 @@ EVENT_TYPE = Keys(
         "nouns": ListOf(TRIGGER),
         "requires_target": BOOL,
         "modes": MapOf(WORDS),
+        "unnamed_source": Choice(UNNAMED_SOURCES, what="unnamed_source"),
     },
-    kind="an event type (quad, intensity, verbs, nouns, modes)",
+    kind="an event type (quad, intensity, verbs, nouns, modes, unnamed_source)",
 )
 
 EVENTS = Keys(
