@@ -206,6 +206,27 @@ def test_filters_change_the_counts_and_the_csv_has_the_rows_shown(live, page):
     shot(page, "events-filtered")
 
 
+def test_stories_are_paged_by_next_and_previous(live, page, client):
+    """One story a page: "next" walks every story once, in the API's order; "previous" goes back."""
+    everything = [s["id"] for s in client.get("/api/stories", params={"limit": 200}).json()["items"]]
+    assert len(everything) >= 2
+    page.goto(live + "/stories?limit=1")
+    seen = []
+    while True:
+        seen += [a.get_attribute("href").rsplit("/", 1)[1] for a in page.locator("ul.stories a").all()]
+        assert page.locator("p.pager").inner_text().startswith(f"Showing {len(seen)}–{len(seen)} of {len(everything)}.")
+        if not page.locator("p.pager a", has_text="next").count():
+            break
+        with page.expect_navigation():
+            page.locator("p.pager a", has_text="next").click()
+    assert seen == everything
+    with page.expect_navigation():
+        page.locator("p.pager a", has_text="previous").click()
+    assert page.locator("ul.stories a").get_attribute("href").endswith("/" + everything[-2])
+    assert "limit=1" in page.url
+    shot(page, "stories-paged")
+
+
 def test_done_when_china_and_russia_last_month(live, page):
     """What did China and Russia do to each other last month, who said it, which outlets reported
     it, and where: by clicking only, from the home page."""

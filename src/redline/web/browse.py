@@ -190,7 +190,7 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
-        return ctx.html_page(request, "stories.html", found=queries.stories(con, *paging))
+        return ctx.html_page(request, "stories.html", found=queries.stories(con, *paging), query=request.url.query)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, since: str | None = Query(None, pattern=DATE), con=Depends(ctx.connection)):
