@@ -227,6 +227,33 @@ def test_stories_are_paged_by_next_and_previous(live, page, client):
     shot(page, "stories-paged")
 
 
+def test_errors_of_pages_are_pages_and_the_api_keeps_json(live, page, client):
+    """An unknown id or a bad filter on a page: the site's page with its navigation, the status
+    kept, one line on what went wrong, a link back to the list. The same under /api: JSON."""
+    for url, status, said, back in [("/stories/s-nope", 404, "s-nope", "/stories"),
+                                    ("/actors/person:nobody-at-all", 404, "person:nobody-at-all", "/actors"),
+                                    ("/quotes/q-nope/provenance", 404, "q-nope", "/quotes"),
+                                    ("/events?country=Russia", 400, "RUS", "/events"),
+                                    ("/events?since=2023-02-31", 400, "YYYY-MM-DD", "/events"),
+                                    ("/events?since=last-week", 422, "since", "/events"),
+                                    ("/stories?limit=0", 422, "limit", "/stories")]:
+        response = page.goto(live + url)
+        assert response.status == status and response.headers["content-type"].startswith("text/html"), url
+        assert page.locator("nav[aria-label=Main] a").count() == len(NAV), url
+        detail = page.locator("p.error-detail").inner_text()
+        assert said in detail and "\n" not in detail, (url, detail)
+        assert page.locator("a.back").get_attribute("href") == back, url
+        api = client.get("/api" + url)
+        assert api.status_code == status and api.headers["content-type"] == "application/json", url
+        assert said in str(api.json()["detail"]) or status == 422, url
+    shot(page, "error-bad-limit")
+    page.goto(live + "/stories/s-nope")
+    shot(page, "error-unknown-story")
+    with page.expect_navigation() as nav:
+        page.locator("a.back").click()
+    assert nav.value.status == 200 and page.url == live + "/stories"
+
+
 def test_done_when_china_and_russia_last_month(live, page):
     """What did China and Russia do to each other last month, who said it, which outlets reported
     it, and where: by clicking only, from the home page."""
@@ -298,7 +325,7 @@ def test_pages_are_accessible(live, page, client):
     actor = client.get("/api/actors").json()["items"][0]["id"]
     article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
     for url in ["/", "/events", "/actors", "/quotes", "/dyads", "/outlets", "/stories", "/alerts", "/search?q=grain",
-                f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR"]:
+                f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR", "/stories/s-nope"]:
         page.goto(live + url)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(UNLABELLED) == [], url
