@@ -128,6 +128,28 @@ def test_quotes_list_filters_and_refuses_unknown_speakers(client):
     assert client.get("/quotes", params={"speaker": "", "country": "", "kind": ""}).status_code == 200
 
 
+def test_quotes_have_their_outlet_and_an_outlet_filter_with_counts(client):
+    everything = client.get("/api/quotes", params={"limit": 200}).json()
+    facets = everything["facets"]["outlet"]
+    assert sum(f["quotes"] for f in facets) == sum(1 for q in everything["items"] if q["outlet"]) > 0
+    for f in facets[:3]:  # each choice's count is what choosing it gives
+        theirs = client.get("/api/quotes", params={"outlet": f["value"], "limit": 200}).json()
+        assert theirs["total"] == f["quotes"] and {q["outlet"] for q in theirs["items"]} == {f["value"]}
+    # The outlet facet counts under the other filters, and keeps the chosen outlet (with 0).
+    kind = everything["items"][0]["kind"]
+    kinds = client.get("/api/quotes", params={"kind": kind, "limit": 200}).json()
+    by_outlet = {f["value"]: f["quotes"] for f in kinds["facets"]["outlet"]}
+    assert by_outlet == {o: sum(q["outlet"] == o for q in kinds["items"]) for o in by_outlet}
+    empty = next(f["value"] for f in facets if f["value"] not in by_outlet) if len(by_outlet) < len(facets) else None
+    if empty:
+        none = client.get("/api/quotes", params={"kind": kind, "outlet": empty}).json()
+        assert none["total"] == 0 and {"value": empty, "quotes": 0} in none["facets"]["outlet"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/quotes", params={"outlet": facets[0]["value"], "format": "csv"}).text)))
+    assert len(rows) == facets[0]["quotes"] and {r["outlet"] for r in rows} == {facets[0]["value"]}
+    response = client.get("/api/quotes", params={"outlet": facets[0]["value"][:-1]})
+    assert response.status_code == 400 and facets[0]["value"] in response.json()["detail"]
+
+
 def test_actor_activity_and_what_changed(client):
     actor = client.get("/api/actors").json()["items"][0]
     activity = client.get(f"/api/actors/{actor['id']}/activity").json()
@@ -225,6 +247,34 @@ def test_stories_are_paged_by_next_and_previous(live, page, client):
     assert page.locator("ul.stories a").get_attribute("href").endswith("/" + everything[-2])
     assert "limit=1" in page.url
     shot(page, "stories-paged")
+
+
+def test_quotes_filtered_by_outlet_and_paged_keep_the_filter(live, page):
+    page.goto(live + "/quotes")
+    option = page.locator("#q-outlet option").nth(1)
+    outlet, label = option.get_attribute("value"), option.inner_text()
+    page.select_option("#q-outlet", outlet)
+    with page.expect_navigation():
+        page.click("form.inline button[type=submit]")
+    total = shown_total(page)
+    assert total == int(label.rsplit("(", 1)[1].rstrip(")")) >= 2  # the count beside the choice said so
+    assert set(page.locator("tr.quote-row td.outlet").all_inner_texts()) == {outlet}
+    with page.expect_download() as download:
+        page.locator("p.downloads a", has_text="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert len(rows) == total and {r["outlet"] for r in rows} == {outlet}
+    # Paged one quote at a time, "next" keeps the outlet: every page is of that outlet.
+    page.goto(page.url + "&limit=1")
+    texts = []
+    for _ in range(total):
+        assert page.locator("tr.quote-row td.outlet").all_inner_texts() == [outlet]
+        assert page.locator("#q-outlet").input_value() == outlet
+        texts += page.locator("tr.quote-row td:nth-child(3)").all_inner_texts()
+        if page.locator("p.pager a", has_text="next").count():
+            with page.expect_navigation():
+                page.locator("p.pager a", has_text="next").click()
+    assert len(texts) == total and page.locator("p.pager a", has_text="next").count() == 0
+    shot(page, "quotes-by-outlet")
 
 
 def test_errors_of_pages_are_pages_and_the_api_keeps_json(live, page, client):
