@@ -38,10 +38,13 @@ def live(example_db):
 @pytest.fixture
 def page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page.errors = []
+    page.errors, page.outside = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # Nothing is fetched from elsewhere (Plotly's geo would fetch its world outlines from a server).
+    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1:", "data:", "blob:")) or page.outside.append(r.url))
     yield page
     assert not page.errors, page.errors
+    assert not page.outside, page.outside
     page.close()
 
 
