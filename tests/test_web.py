@@ -330,8 +330,9 @@ def test_search_total_counts_every_page(client):
     assert len({h["doc_id"] for h in found}) == len(found)
 
 
-def test_errors_are_json_with_the_security_headers_even_a_500(example_db, tmp_path):
-    """A damaged database file makes routes fail inside the app: the 500 is JSON, with the headers."""
+def test_errors_carry_the_security_headers_even_a_500(example_db, tmp_path):
+    """A damaged database file makes routes fail inside the app: the 500 is JSON under /api and
+    an HTML page elsewhere, with the headers either way."""
     db = tmp_path / "damaged.duckdb"
     db.write_bytes(example_db.read_bytes()[: example_db.stat().st_size // 2])
     client = TestClient(create_app(db, Settings(db=str(db))), raise_server_exceptions=False)
@@ -343,8 +344,11 @@ def test_errors_are_json_with_the_security_headers_even_a_500(example_db, tmp_pa
         assert response.status_code in (200, 404, 500), url
         assert response.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in \
             response.headers["content-security-policy"], url
-        if response.status_code != 200:
+        if response.status_code != 200 and url.startswith("/api/"):
             assert response.headers["content-type"] == "application/json" and "detail" in response.json(), url
+        elif response.status_code != 200:
+            assert response.headers["content-type"].startswith("text/html"), url
+            assert '<p class="error-detail">' in response.text and '<nav aria-label="Main">' in response.text, url
     assert 500 in statuses and 404 in statuses
 
 

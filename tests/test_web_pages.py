@@ -38,10 +38,13 @@ def live(example_db):
 @pytest.fixture
 def page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page.errors = []
+    page.errors, page.outside = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # Nothing is fetched from elsewhere (Plotly's geo would fetch its world outlines from a server).
+    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1:", "data:", "blob:")) or page.outside.append(r.url))
     yield page
     assert not page.errors, page.errors
+    assert not page.outside, page.outside
     page.close()
 
 
@@ -128,6 +131,28 @@ def test_quotes_list_filters_and_refuses_unknown_speakers(client):
     assert client.get("/quotes", params={"speaker": "", "country": "", "kind": ""}).status_code == 200
 
 
+def test_quotes_have_their_outlet_and_an_outlet_filter_with_counts(client):
+    everything = client.get("/api/quotes", params={"limit": 200}).json()
+    facets = everything["facets"]["outlet"]
+    assert sum(f["quotes"] for f in facets) == sum(1 for q in everything["items"] if q["outlet"]) > 0
+    for f in facets[:3]:  # each choice's count is what choosing it gives
+        theirs = client.get("/api/quotes", params={"outlet": f["value"], "limit": 200}).json()
+        assert theirs["total"] == f["quotes"] and {q["outlet"] for q in theirs["items"]} == {f["value"]}
+    # The outlet facet counts under the other filters, and keeps the chosen outlet (with 0).
+    kind = everything["items"][0]["kind"]
+    kinds = client.get("/api/quotes", params={"kind": kind, "limit": 200}).json()
+    by_outlet = {f["value"]: f["quotes"] for f in kinds["facets"]["outlet"]}
+    assert by_outlet == {o: sum(q["outlet"] == o for q in kinds["items"]) for o in by_outlet}
+    empty = next(f["value"] for f in facets if f["value"] not in by_outlet) if len(by_outlet) < len(facets) else None
+    if empty:
+        none = client.get("/api/quotes", params={"kind": kind, "outlet": empty}).json()
+        assert none["total"] == 0 and {"value": empty, "quotes": 0} in none["facets"]["outlet"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/quotes", params={"outlet": facets[0]["value"], "format": "csv"}).text)))
+    assert len(rows) == facets[0]["quotes"] and {r["outlet"] for r in rows} == {facets[0]["value"]}
+    response = client.get("/api/quotes", params={"outlet": facets[0]["value"][:-1]})
+    assert response.status_code == 400 and facets[0]["value"] in response.json()["detail"]
+
+
 def test_actor_activity_and_what_changed(client):
     actor = client.get("/api/actors").json()["items"][0]
     activity = client.get(f"/api/actors/{actor['id']}/activity").json()
@@ -206,6 +231,82 @@ def test_filters_change_the_counts_and_the_csv_has_the_rows_shown(live, page):
     shot(page, "events-filtered")
 
 
+def test_stories_are_paged_by_next_and_previous(live, page, client):
+    """One story a page: "next" walks every story once, in the API's order; "previous" goes back."""
+    everything = [s["id"] for s in client.get("/api/stories", params={"limit": 200}).json()["items"]]
+    assert len(everything) >= 2
+    page.goto(live + "/stories?limit=1")
+    seen = []
+    while True:
+        seen += [a.get_attribute("href").rsplit("/", 1)[1] for a in page.locator("ul.stories a").all()]
+        assert page.locator("p.pager").inner_text().startswith(f"Showing {len(seen)}–{len(seen)} of {len(everything)}.")
+        if not page.locator("p.pager a", has_text="next").count():
+            break
+        with page.expect_navigation():
+            page.locator("p.pager a", has_text="next").click()
+    assert seen == everything
+    with page.expect_navigation():
+        page.locator("p.pager a", has_text="previous").click()
+    assert page.locator("ul.stories a").get_attribute("href").endswith("/" + everything[-2])
+    assert "limit=1" in page.url
+    shot(page, "stories-paged")
+
+
+def test_quotes_filtered_by_outlet_and_paged_keep_the_filter(live, page):
+    page.goto(live + "/quotes")
+    option = page.locator("#q-outlet option").nth(1)
+    outlet, label = option.get_attribute("value"), option.inner_text()
+    page.select_option("#q-outlet", outlet)
+    with page.expect_navigation():
+        page.click("form.inline button[type=submit]")
+    total = shown_total(page)
+    assert total == int(label.rsplit("(", 1)[1].rstrip(")")) >= 2  # the count beside the choice said so
+    assert set(page.locator("tr.quote-row td.outlet").all_inner_texts()) == {outlet}
+    with page.expect_download() as download:
+        page.locator("p.downloads a", has_text="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert len(rows) == total and {r["outlet"] for r in rows} == {outlet}
+    # Paged one quote at a time, "next" keeps the outlet: every page is of that outlet.
+    page.goto(page.url + "&limit=1")
+    texts = []
+    for _ in range(total):
+        assert page.locator("tr.quote-row td.outlet").all_inner_texts() == [outlet]
+        assert page.locator("#q-outlet").input_value() == outlet
+        texts += page.locator("tr.quote-row td:nth-child(3)").all_inner_texts()
+        if page.locator("p.pager a", has_text="next").count():
+            with page.expect_navigation():
+                page.locator("p.pager a", has_text="next").click()
+    assert len(texts) == total and page.locator("p.pager a", has_text="next").count() == 0
+    shot(page, "quotes-by-outlet")
+
+
+def test_errors_of_pages_are_pages_and_the_api_keeps_json(live, page, client):
+    """An unknown id or a bad filter on a page: the site's page with its navigation, the status
+    kept, one line on what went wrong, a link back to the list. The same under /api: JSON."""
+    for url, status, said, back in [("/stories/s-nope", 404, "s-nope", "/stories"),
+                                    ("/actors/person:nobody-at-all", 404, "person:nobody-at-all", "/actors"),
+                                    ("/quotes/q-nope/provenance", 404, "q-nope", "/quotes"),
+                                    ("/events?country=Russia", 400, "RUS", "/events"),
+                                    ("/events?since=2023-02-31", 400, "YYYY-MM-DD", "/events"),
+                                    ("/events?since=last-week", 422, "since", "/events"),
+                                    ("/stories?limit=0", 422, "limit", "/stories")]:
+        response = page.goto(live + url)
+        assert response.status == status and response.headers["content-type"].startswith("text/html"), url
+        assert page.locator("nav[aria-label=Main] a").count() == len(NAV), url
+        detail = page.locator("p.error-detail").inner_text()
+        assert said in detail and "\n" not in detail, (url, detail)
+        assert page.locator("a.back").get_attribute("href") == back, url
+        api = client.get("/api" + url)
+        assert api.status_code == status and api.headers["content-type"] == "application/json", url
+        assert said in str(api.json()["detail"]) or status == 422, url
+    shot(page, "error-bad-limit")
+    page.goto(live + "/stories/s-nope")
+    shot(page, "error-unknown-story")
+    with page.expect_navigation() as nav:
+        page.locator("a.back").click()
+    assert nav.value.status == 200 and page.url == live + "/stories"
+
+
 def test_done_when_china_and_russia_last_month(live, page):
     """What did China and Russia do to each other last month, who said it, which outlets reported
     it, and where: by clicking only, from the home page."""
@@ -277,7 +378,7 @@ def test_pages_are_accessible(live, page, client):
     actor = client.get("/api/actors").json()["items"][0]["id"]
     article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
     for url in ["/", "/events", "/actors", "/quotes", "/dyads", "/outlets", "/stories", "/alerts", "/search?q=grain",
-                f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR"]:
+                f"/actors/{actor}", f"/articles/{article}", "/dyads/RUS/UKR", "/stories/s-nope"]:
         page.goto(live + url)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(UNLABELLED) == [], url

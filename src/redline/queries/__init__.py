@@ -9,12 +9,12 @@ them.
 """
 
 from redline.queries.articles import FAILURES_SQL, article, articles, failures, overview, quotes_in, sources
-from redline.queries.events import (actor, actors, dyad, events, happenings, outlets, quotes, stories, story,
+from redline.queries.events import (actor, actors, dyad, events, happenings, outlets, quote_facets, quotes, stories, story,
                                     story_article_ids, story_tree, timeline)
 from redline.queries.provenance import provenance_by_speaker, quote_provenance
 from redline.queries.records import page, rows
 
 __all__ = [
     "FAILURES_SQL", "actor", "actors", "article", "articles", "dyad", "events", "failures", "happenings", "outlets", "overview",
-    "page", "provenance_by_speaker", "quote_provenance", "quotes", "quotes_in", "rows", "sources", "stories", "story", "story_article_ids", "story_tree", "timeline",
+    "page", "provenance_by_speaker", "quote_facets", "quote_provenance", "quotes", "quotes_in", "rows", "sources", "stories", "story", "story_article_ids", "story_tree", "timeline",
 ]

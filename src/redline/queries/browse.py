@@ -13,7 +13,7 @@ import duckdb
 from redline.errors import NotFound
 from redline.model import MODALITIES, UNFIRM_MODALITIES
 from redline.queries import checks
-from redline.queries.records import page, rows
+from redline.queries.records import facet, page, rows
 
 Con = duckdb.DuckDBPyConnection
 # An event's status: its modality, or "negated" whatever the modality ("did not criticise").
@@ -97,13 +97,8 @@ def event_facets(con: Con, flt: EventFilter) -> dict[str, list[dict]]:
     out = {}
     for name, value in FACETS.items():
         where, params = flt.where(leave_out=name)
-        found = rows(con, f"""SELECT v AS value, count(*) AS events FROM
-                                (SELECT {value} AS v FROM events e JOIN articles a ON a.id = e.article_id WHERE {where})
-                              WHERE v IS NOT NULL GROUP BY v ORDER BY events DESC, v""", params)
         chosen = {"type": [flt.event_type], "country": flt.countries, "outlet": [flt.outlet], "status": flt.statuses}[name]
-        # A chosen value stays a choice even when the other filters leave it no event.
-        found += [{"value": v, "events": 0} for v in chosen if v and v not in {f["value"] for f in found}]
-        out[name] = found
+        out[name] = facet(con, value, f"FROM events e JOIN articles a ON a.id = e.article_id WHERE {where}", params, chosen)
     return out
 
 

@@ -13,7 +13,7 @@ from redline.model import UNFIRM_MODALITIES
 from redline.queries import checks
 from redline.provenance import PROVENANCE, PROVENANCE_JOIN
 from redline.queries.provenance import with_diff
-from redline.queries.records import OPENING, page, rows
+from redline.queries.records import OPENING, facet, page, rows
 
 Con = duckdb.DuckDBPyConnection
 HAS_COUNTRY = "list_contains(list_transform({}, lambda x: x.country), ?)"
@@ -58,25 +58,47 @@ def actor(con: Con, actor_id: str) -> dict:
     return record
 
 
+QUOTES_FROM = f"FROM quotes q JOIN articles a ON a.id = q.article_id {PROVENANCE_JOIN}"
+
+
+def _quote_conditions(con: Con, speaker: str | None, country: str | None, kind: str | None, grade: str | None,
+                      outlet: str | None) -> dict[str, tuple[str, list]]:
+    """The quote list's filters, checked, as SQL conditions by name (a facet counts under the others)."""
+    out = {}
+    if speaker:
+        out["speaker"] = ("q.speaker_name ILIKE ?", [f"%{checks.speaker(con, speaker)}%"])
+    if country:
+        out["country"] = ("q.speaker_country = ?", [checks.country(con, country)])
+    if kind:
+        out["kind"] = ("q.kind = ?", [checks.one_of("quote kind", kind, checks.QUOTE_KINDS)])
+    if grade:
+        out["grade"] = ("p.grade = ?", [checks.provenance_grade(grade)])
+    if outlet:
+        out["outlet"] = ("a.outlet = ?", [checks.outlet(con, outlet)])
+    return out
+
+
 def quotes(con: Con, speaker: str | None = None, country: str | None = None, kind: str | None = None,
-           grade: str | None = None, limit: int | None = 50, offset: int = 0) -> dict:
+           grade: str | None = None, limit: int | None = 50, offset: int = 0, outlet: str | None = None) -> dict:
     """Who said what, in date order: speakers whose name holds `speaker`, of `country`, of a
-    `kind`, whose provenance has a `grade` (redline.provenance); each with its `provenance`
-    ({article_id, start, end, similarity, grade, diff}, None when not graded)."""
-    speaker = checks.speaker(con, speaker) if speaker else None
-    country = checks.country(con, country) if country else None
-    kind = checks.one_of("quote kind", kind, checks.QUOTE_KINDS) if kind else None
-    grade = checks.provenance_grade(grade) if grade else None
-    where, params = _where([("q.speaker_name ILIKE ?" if speaker else "", [f"%{speaker}%"] if speaker else []),
-                            ("q.speaker_country = ?" if country else "", [country] if country else []),
-                            ("q.kind = ?" if kind else "", [kind] if kind else []),
-                            ("p.grade = ?" if grade else "", [grade] if grade else [])])
-    found = page(con, f"""SELECT q.*, a.published, {PROVENANCE} AS provenance, p.diff AS provenance_diff
-                          FROM quotes q JOIN articles a ON a.id = q.article_id {PROVENANCE_JOIN}
-                          WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char""",
+    `kind`, whose provenance has a `grade` (redline.provenance), in articles of an `outlet`; each
+    with its article's outlet and its `provenance` ({article_id, start, end, similarity, grade,
+    diff}, None when not graded)."""
+    where, params = _where(list(_quote_conditions(con, speaker, country, kind, grade, outlet).values()))
+    found = page(con, f"""SELECT q.*, a.outlet, a.published, {PROVENANCE} AS provenance, p.diff AS provenance_diff
+                          {QUOTES_FROM} WHERE {where} ORDER BY a.published NULLS LAST, q.article_id, q.start_char""",
                  params, limit, offset)
     found["items"] = [with_diff(r) for r in found["items"]]
     return found
+
+
+def quote_facets(con: Con, speaker: str | None = None, country: str | None = None, kind: str | None = None,
+                 grade: str | None = None, outlet: str | None = None) -> dict[str, list[dict]]:
+    """The quote list's outlet choices, each with the quotes it would give under the other filters."""
+    conditions = _quote_conditions(con, speaker, country, kind, grade, outlet)
+    where, params = _where([c for name, c in conditions.items() if name != "outlet"])
+    chosen = conditions["outlet"][1] if "outlet" in conditions else []
+    return {"outlet": facet(con, "a.outlet", f"{QUOTES_FROM} WHERE {where}", params, chosen, counted="quotes")}
 
 
 def events(con: Con, event_type: str | None = None, country: str | None = None, asserted_only: bool = True,

@@ -1,4 +1,4 @@
-"""Rows as plain records, and pages of them: what every query returns."""
+"""Rows as plain records, pages of them, and facet counts: what every query returns."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ def page(con: duckdb.DuckDBPyConnection, sql: str, params: list, limit: int | No
     total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     items = rows(con, f"{sql} LIMIT ? OFFSET ?", params + [total if limit is None else limit, offset])
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def facet(con: duckdb.DuckDBPyConnection, value_sql: str, from_where: str, params: list, chosen=(),
+          counted: str = "events") -> list[dict]:
+    """A list filter's choices with the rows each would give: the values of `value_sql` over
+    `from_where` (the FROM and WHERE of the list under its other filters), most first, as
+    {value, <counted>}. A chosen value stays a choice, with 0, when the other filters leave it none."""
+    found = rows(con, f"""SELECT v AS value, count(*) AS {counted} FROM (SELECT {value_sql} AS v {from_where})
+                          WHERE v IS NOT NULL GROUP BY v ORDER BY {counted} DESC, v""", params)
+    found += [{"value": v, counted: 0} for v in chosen if v and v not in {f["value"] for f in found}]
+    return found
 
 
 OPENING = 300  # characters of an article's text read with it, for a headline when it has no title

