@@ -41,8 +41,11 @@ def named(actors: list[dict] | None) -> frozenset[str]:
 
 
 def parties(actors: list[dict] | None) -> frozenset[str]:
-    """The actors of one side, as countries (or names, for actors with no country)."""
-    return frozenset((a.get("country") or (a.get("name") or "").casefold()) for a in actors or [] if a)
+    """The actors of one side, as countries (or names, for actors with no country). An
+    unidentified armed force is a party of its own: "an attack on the Crimean bridge" by someone
+    unnamed is not Russia's strike on Odesa."""
+    return frozenset((f"{a['country']}:UAF" if a.get("sector") == "UAF" and a.get("country") else
+                      a.get("country") or (a.get("name") or "").casefold()) for a in actors or [] if a)
 
 
 def date_interval(event: dict) -> tuple[int, int] | None:
