@@ -74,6 +74,16 @@ def spawned_workers(pid: int) -> list:
         return []
 
 
+def search_index(db) -> dict[str, list[tuple]]:
+    """The search index's rows, without each document's version (a hash that includes its
+    article's time of ingest): two runs that should agree are compared with this."""
+    from redline.store import Store
+
+    with Store(db, read_only=True) as store:
+        return {"search_docs": store.con.execute("SELECT * EXCLUDE (version) FROM search_docs ORDER BY ALL").fetchall(),
+                **{t: store.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("search_postings", "search_stats")}}
+
+
 # Whole-corpus tables, rebuilt by the stories stage in one transaction.
 CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
 
