@@ -33,6 +33,7 @@ from redline.words import STOP
 
 TOKEN = re.compile(r"\w+")
 KINDS = ("article", "actor", "quote", "happening")
+FINAL_RUN = 1_000_000  # postings (about eight row groups): a run this big is not merged again
 
 
 def terms(text: str) -> list[str]:
@@ -97,7 +98,7 @@ def _update(con: duckdb.DuckDBPyConnection, everything: bool) -> IndexUpdate:
     con.execute("BEGIN")
     try:
         if everything:
-            for table in ("search_postings", "search_docs"):
+            for table in ("search_postings", "search_docs", "search_runs"):
                 con.execute(f"DELETE FROM {table}")
             con.execute("UPDATE search_stats SET docs = 0, total_length = 0")
         # Each stored document's version; those indexed with another version, or no longer
@@ -128,10 +129,13 @@ def _update(con: duckdb.DuckDBPyConnection, everything: bool) -> IndexUpdate:
                 for kind, s in _SOURCES.items() if kind in fresh), {"stop": sorted(STOP)})
             con.execute("""INSERT INTO search_docs SELECT doc_id, kind, ref, title, snippet, len(toks), version
                            FROM search_tokens ORDER BY doc_id""")
-            con.execute("""INSERT INTO search_postings
-                           SELECT term, doc_id, any_value(kind), count(*)::INTEGER, any_value(length)
+            run = con.execute("SELECT coalesce(max(run), 0) + 1 FROM search_runs").fetchone()[0]
+            written = con.execute("""INSERT INTO search_postings
+                           SELECT term, doc_id, any_value(kind), count(*)::INTEGER, any_value(length), $run
                            FROM (SELECT doc_id, kind, len(toks) AS length, unnest(toks) AS term FROM search_tokens)
-                           GROUP BY term, doc_id ORDER BY term, doc_id""")
+                           GROUP BY term, doc_id ORDER BY term, doc_id""", {"run": run}).fetchone()[0]
+            con.execute("INSERT INTO search_runs VALUES (?, ?)", [run, written])
+            _merge_small_runs(con)
             added, added_length = con.execute("SELECT count(*), coalesce(sum(len(toks)), 0) FROM search_tokens").fetchone()
         con.execute("UPDATE search_stats SET docs = docs + ?, total_length = total_length + ?",
                     [added - removed, added_length - removed_length])
@@ -143,6 +147,28 @@ def _update(con: duckdb.DuckDBPyConnection, everything: bool) -> IndexUpdate:
         con.execute("ROLLBACK")
         raise
     return IndexUpdate(added, removed, docs)
+
+
+def _merge_small_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge the newest runs of postings while the one before them is no bigger than they are
+    together (a binary counter: after many small updates, a few runs, each posting rewritten a
+    few times), up to FINAL_RUN postings. A query reads, in each run, the row groups its terms
+    fall in: one or two in a big run, every one of a small run that shares them with others."""
+    runs = con.execute("SELECT run, postings FROM search_runs ORDER BY run DESC").fetchall()
+    together, merged = runs[0][1], [runs[0][0]]
+    for run, postings in runs[1:]:
+        if postings >= FINAL_RUN or postings > together:
+            break
+        together += postings
+        merged.append(run)
+    if len(merged) == 1:
+        return
+    run = merged[0] + 1  # runs written after min(merged) are all merged: a suffix, which zone maps on `run` find
+    written = con.execute("""INSERT INTO search_postings SELECT term, doc_id, kind, tf, length, $run FROM search_postings
+                             WHERE run >= $first ORDER BY term, doc_id""", {"run": run, "first": merged[-1]}).fetchone()[0]
+    con.execute("DELETE FROM search_postings WHERE run >= ? AND run < ?", [merged[-1], run])
+    con.execute("DELETE FROM search_runs WHERE run >= ?", [merged[-1]])
+    con.execute("INSERT INTO search_runs VALUES (?, ?)", [run, written])
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:

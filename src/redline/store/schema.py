@@ -319,7 +319,10 @@ MIGRATIONS: list[tuple[int, str]] = [
             version UBIGINT NOT NULL   -- hash of the stored fields it was made from
         );
         CREATE TABLE search_postings (term VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-                                      tf INTEGER NOT NULL, length INTEGER NOT NULL);
+                                      tf INTEGER NOT NULL, length INTEGER NOT NULL,
+                                      run INTEGER NOT NULL);  -- the update (or merge) that wrote it
+        -- Each run of postings written sorted by term, and how many it wrote (small ones are merged).
+        CREATE TABLE search_runs (run INTEGER NOT NULL, postings BIGINT NOT NULL);
         CREATE TABLE search_stats (docs BIGINT NOT NULL, total_length BIGINT NOT NULL);
         INSERT INTO search_stats VALUES (0, 0);
         DELETE FROM stage_runs WHERE stage = 'stories';
@@ -327,7 +330,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
 ]
 
-SEARCH_TABLES = ("search_docs", "search_postings", "search_stats")
+SEARCH_TABLES = ("search_docs", "search_postings", "search_stats", "search_runs")
 
 PROVENANCE_TABLES = ("provenance_articles", "provenance_sources", "provenance_keys", "quote_provenance")
 
