@@ -330,8 +330,6 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
 ]
 
-SEARCH_TABLES = ("search_docs", "search_postings", "search_stats", "search_runs")
-
 PROVENANCE_TABLES = ("provenance_articles", "provenance_sources", "provenance_keys", "quote_provenance")
 
 STORY_TABLES = ("lineage", "stories", "article_stories", "happenings", "happening_events")
