@@ -21,7 +21,8 @@ def index_rows(con) -> dict[str, list[tuple]]:
 def queries(con, n: int = 4) -> list[str]:
     """Queries made from the index itself: its most frequent terms, some of its rarest, and
     pairs of them (so that the IDF and the length part both decide the order)."""
-    common = [t for t, in con.execute(f"SELECT term FROM search_postings GROUP BY term ORDER BY count(*) DESC, term LIMIT {n}").fetchall()]
+    common = [t for t, in con.execute(f"""SELECT term FROM search_postings GROUP BY term
+                                          ORDER BY count(*) DESC, term LIMIT {n}""").fetchall()]
     rare = [t for t, in con.execute(f"""SELECT term FROM search_postings GROUP BY term HAVING count(*) BETWEEN 2 AND 3
                                         ORDER BY term LIMIT {n}""").fetchall()]
     return common + rare + [f"{a} {b}" for a, b in zip(common, rare)] + [" ".join(common[:3])]
@@ -81,8 +82,9 @@ def test_a_killed_update_leaves_the_index_as_it_was_and_the_next_one_catches_up(
     shutil.copy(example_db, db)
     with Store(db) as store:
         before = index_rows(store.con)
-        store.con.execute("UPDATE actors SET role = 'envoy to the talks' WHERE id IN (SELECT id FROM actors ORDER BY id LIMIT 3)")
-        # A temporary table named like the update's own, but read-only to it: its CREATE OR REPLACE fails.
+        store.con.execute("UPDATE actors SET role = 'envoy to the talks' "
+                          "WHERE id IN (SELECT id FROM actors ORDER BY id LIMIT 3)")
+        # A view named like the update's temporary table: its CREATE OR REPLACE TEMP TABLE fails.
         store.con.execute("CREATE TEMP VIEW search_tokens AS SELECT 1 AS x")
         with pytest.raises(Exception):
             update_index(store.con)

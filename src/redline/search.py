@@ -67,7 +67,8 @@ _SOURCES = {
     # A happening changes when new evidence joins it or its mentions are merged again.
     "happening": _Source("happenings", "id", "coalesce(story_id, happening_id, '') || '#' || id",
                          "event_type || ' ' || coalesce(strftime(date, '%Y-%m-%d'), '')",
-                         "event_type || ' ' || array_to_string(list_transform(source || target, lambda a: coalesce(a.name, '')), ' ')"
+                         "event_type || ' ' || array_to_string(list_transform(source || target,"
+                         " lambda a: coalesce(a.name, '')), ' ')"
                          " || ' ' || array_to_string(list_transform(evidence, lambda e: e.sentence), ' ')",
                          "left(evidence[1].sentence, 240)",
                          "hash(story_id, happening_id, event_type, date, source, target, evidence)"),
