@@ -164,12 +164,15 @@ def _merge_small_runs(con: duckdb.DuckDBPyConnection) -> None:
         merged.append(run)
     if len(merged) == 1:
         return
-    run = merged[0] + 1  # runs written after min(merged) are all merged: a suffix, which zone maps on `run` find
-    written = con.execute("""INSERT INTO search_postings SELECT term, doc_id, kind, tf, length, $run FROM search_postings
-                             WHERE run >= $first ORDER BY term, doc_id""", {"run": run, "first": merged[-1]}).fetchone()[0]
-    con.execute("DELETE FROM search_postings WHERE run >= ? AND run < ?", [merged[-1], run])
+    # The merged runs are those written since the oldest of them: a suffix, which zone maps on `run` find.
+    con.execute("""CREATE OR REPLACE TEMP TABLE search_merged AS SELECT term, doc_id, kind, tf, length
+                   FROM search_postings WHERE run >= ? ORDER BY term, doc_id""", [merged[-1]])
+    con.execute("DELETE FROM search_postings WHERE run >= ?", [merged[-1]])
+    run = merged[0] + 1
+    written = con.execute("INSERT INTO search_postings SELECT *, $run FROM search_merged", {"run": run}).fetchone()[0]
     con.execute("DELETE FROM search_runs WHERE run >= ?", [merged[-1]])
     con.execute("INSERT INTO search_runs VALUES (?, ?)", [run, written])
+    con.execute("DROP TABLE search_merged")
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
