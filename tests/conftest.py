@@ -74,6 +74,18 @@ def spawned_workers(pid: int) -> list:
         return []
 
 
+def search_index(db) -> dict[str, list[tuple]]:
+    """The search index's rows, without each document's version (a hash that includes its
+    article's time of ingest) and the run that wrote each posting (how the updates were
+    batched): two runs that should agree are compared with this."""
+    from redline.store import Store
+
+    with Store(db, read_only=True) as store:
+        return {"search_docs": store.con.execute("SELECT * EXCLUDE (version) FROM search_docs ORDER BY ALL").fetchall(),
+                "search_postings": store.con.execute("SELECT * EXCLUDE (run) FROM search_postings ORDER BY ALL").fetchall(),
+                "search_stats": store.con.execute("SELECT * FROM search_stats").fetchall()}
+
+
 # Whole-corpus tables, rebuilt by the stories stage in one transaction.
 CORPUS_TABLES = ("actors", "lineage", "stories", "article_stories", "happenings", "happening_events")
 

@@ -262,6 +262,7 @@ def test_incremental_batches_give_the_stories_of_a_full_rebuild(example_db, tmp_
     larger streams a few placements (bench/day.py reports BCubed between the two)."""
     from redline.ingest import ingest
     from redline.stories import update
+    from tests.test_search import assert_same_as_a_rebuild
 
     db = tmp_path / "batches.duckdb"
     # The rewrite of 2023-07-17 comes a batch after its original (the same day, in a later run).
@@ -290,6 +291,7 @@ def test_incremental_batches_give_the_stories_of_a_full_rebuild(example_db, tmp_
         return [r[:3] + r[6:] for r in rows]
 
     assert without_label(got["stories"]) == without_label(full["stories"])
+    assert_same_as_a_rebuild(db, tmp_path)  # the search index, updated after each batch
 
 
 def test_a_replaced_article_or_changed_settings_rebuild_and_stories_rebuild_asks_for_it(tmp_path, run_cli):

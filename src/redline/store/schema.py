@@ -298,6 +298,36 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        10,
+        # The search index (redline.search) as tables of their own, kept up to date by each
+        # stories run (the documents that changed, not all of them): each document's version,
+        # each posting's document length, and the corpus totals BM25 needs, so that what
+        # depends on the whole corpus is computed when a query runs. The tables a whole
+        # rebuild made before go; the next stories run (`redline ingest`) fills the new ones.
+        """
+        DROP TABLE IF EXISTS search_docs;
+        DROP TABLE IF EXISTS search_postings;
+        DROP TABLE IF EXISTS search_terms;
+        CREATE TABLE search_docs (
+            doc_id  VARCHAR NOT NULL,  -- kind:id
+            kind    VARCHAR NOT NULL,  -- article | actor | quote | happening
+            ref     VARCHAR,           -- what a hit opens
+            title   VARCHAR,
+            snippet VARCHAR,
+            length  INTEGER NOT NULL,  -- indexed terms
+            version UBIGINT NOT NULL   -- hash of the stored fields it was made from
+        );
+        CREATE TABLE search_postings (term VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+                                      tf INTEGER NOT NULL, length INTEGER NOT NULL,
+                                      run INTEGER NOT NULL);  -- the update (or merge) that wrote it
+        -- Each run of postings written sorted by term, and how many it wrote (small ones are merged).
+        CREATE TABLE search_runs (run INTEGER NOT NULL, postings BIGINT NOT NULL);
+        CREATE TABLE search_stats (docs BIGINT NOT NULL, total_length BIGINT NOT NULL);
+        INSERT INTO search_stats VALUES (0, 0);
+        DELETE FROM stage_runs WHERE stage = 'stories';
+        """,
+    ),
 ]
 
 PROVENANCE_TABLES = ("provenance_articles", "provenance_sources", "provenance_keys", "quote_provenance")

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from redline.search import IndexUpdate
 from redline.stories.clusters import Idf, StreamClusterer, StreamSettings
 from redline.stories.copies import CopyFinder, Lineage, words
 from redline.words import STOP
@@ -47,6 +48,7 @@ class StorySummary:
     happenings: int
     stories: int
     merged_events: int
+    index: IndexUpdate | None = None  # what the search index took in and out (None: not updated, or rebuilt)
 
 
 def features(article: StoryArticle) -> dict[str, Counter]:

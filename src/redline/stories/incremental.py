@@ -6,8 +6,9 @@ them it takes from the database only what they can reach: the posting lists of t
 features and the clusters in those lists, and, once for the run, the stored articles sharing
 an LSH band with one of them (their candidate originals). So the cost of placing follows the
 new articles and the open clusters they touch, not the size of the database; what still
-grows with it is the search index (`redline.search.rebuild_index`, rebuilt whole after a run)
-and the scans of `article_stories` that find the unplaced and replaced articles.
+grows with it are the scans that find the unplaced and replaced articles (`article_stories`)
+and the documents the search index must update (`redline.search.update_index`, which
+compares a hash per document, and indexes only the new and changed ones).
 
 A run starts from empty state (a full rebuild) when asked (`redline stories --rebuild`),
 when no state is stored, when the settings it was built with changed, or when stored
@@ -66,8 +67,8 @@ def run(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = 
         index: bool = True) -> StorySummary:
     """Place the new articles (all of them when rebuilding); `on_progress("articles", n)` says
     how many will be placed, `on_progress("article", 1)` after each. Then, with `index`,
-    rebuild the search index, which covers the happenings."""
-    from redline.search import rebuild_index
+    update the search index, which covers the happenings (rebuild it whole when asked)."""
+    from redline.search import rebuild_index, update_index
 
     con = store.con
     built_from = store.articles_fingerprint()
@@ -128,13 +129,16 @@ def run(store, rebuild: bool = False, on_progress: Callable[[str, int], None] = 
             con.execute("INSERT OR REPLACE INTO story_state VALUES ('copy_seq', ?)", [str(placer.copies.arrived)])
 
         store.save_stories(write, fresh)
-        if index:
-            rebuild_index(con)
+    indexed = None
+    if index and reason == "asked":
+        rebuild_index(con)
+    elif index:  # what changed since it last ran: also what a run killed before this point left out
+        indexed = update_index(con)
     # Done only once the search index holds what was placed: killed before, the next run places
-    # nothing new but rebuilds the index.
+    # nothing new but brings the index up to date.
     store.stage_done("stories", built_from)
     totals = con.execute("""SELECT (SELECT count(*) FROM lineage),
                                    (SELECT count(*) FROM stories WHERE level = 'happening'),
                                    (SELECT count(*) FROM stories WHERE level = 'story'),
                                    (SELECT count(*) FROM happenings)""").fetchone()
-    return StorySummary(fresh, reason, len(new), *totals)
+    return StorySummary(fresh, reason, len(new), *totals, index=indexed)
