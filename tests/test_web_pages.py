@@ -205,16 +205,22 @@ def test_every_page_is_reached_from_the_navigation(live, page):
     phone.close()
 
 
+def filter_by_first_choice(page, select: str, form: str) -> tuple[str, int, int]:
+    """Choose a filter's first real option and submit: its value, the total the page then
+    shows, and the count the option carried beside its label ("ASSAULT (12)")."""
+    option = page.locator(f"{select} option").nth(1)
+    value, label = option.get_attribute("value"), option.inner_text()
+    page.select_option(select, value)
+    with page.expect_navigation():
+        page.click(f"{form} button[type=submit]")
+    return value, shown_total(page), int(label.rsplit("(", 1)[1].rstrip(")"))
+
+
 def test_filters_change_the_counts_and_the_csv_has_the_rows_shown(live, page):
     page.goto(live + "/events")
     everything = shown_total(page)
-    option = page.locator("#f-type option").nth(1)
-    value, label = option.get_attribute("value"), option.inner_text()
-    page.select_option("#f-type", value)
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
-    typed = shown_total(page)
-    assert typed == int(label.rsplit("(", 1)[1].rstrip(")")) < everything  # the facet count said so
+    value, typed, counted = filter_by_first_choice(page, "#f-type", "form.filters")
+    assert typed == counted < everything  # the facet count said so
     assert set(page.locator("tr.event-row td:nth-child(2)").all_inner_texts()) <= {value} | {
         t for t in page.locator("tr.event-row td:nth-child(2)").all_inner_texts() if t.startswith(value + "/")}
     shown = page.locator("tr.event-row").evaluate_all("rows => rows.map(r => r.dataset.id)")
@@ -254,13 +260,8 @@ def test_stories_are_paged_by_next_and_previous(live, page, client):
 
 def test_quotes_filtered_by_outlet_and_paged_keep_the_filter(live, page):
     page.goto(live + "/quotes")
-    option = page.locator("#q-outlet option").nth(1)
-    outlet, label = option.get_attribute("value"), option.inner_text()
-    page.select_option("#q-outlet", outlet)
-    with page.expect_navigation():
-        page.click("form.inline button[type=submit]")
-    total = shown_total(page)
-    assert total == int(label.rsplit("(", 1)[1].rstrip(")")) >= 2  # the count beside the choice said so
+    outlet, total, counted = filter_by_first_choice(page, "#q-outlet", "form.inline")
+    assert total == counted >= 2  # the count beside the choice said so
     assert set(page.locator("tr.quote-row td.outlet").all_inner_texts()) == {outlet}
     with page.expect_download() as download:
         page.locator("p.downloads a", has_text="CSV").click()

@@ -10,7 +10,7 @@ import json
 import duckdb
 
 from redline.errors import NotFound
-from redline.provenance import PROVENANCE_JOIN
+from redline.provenance import PROVENANCE_JOIN, TRANSCRIPTS
 from redline.queries.records import rows
 
 Con = duckdb.DuckDBPyConnection
@@ -44,11 +44,11 @@ def quote_provenance(con: Con, quote_id: str) -> dict:
               "source": None}
     if r["source_article_id"]:
         s, e = r["source_start"], r["source_end"]
-        source = rows(con, """SELECT id AS article_id, title, outlet, published, url,
+        source = rows(con, f"""SELECT id AS article_id, title, outlet, published, url,
                                      substr(text, ? + 1, ? - ?) AS passage,
                                      substr(text, greatest(? - ?, 0) + 1, least(?, ?)) AS before,
                                      substr(text, ? + 1, ?) AS after,
-                                     EXISTS (SELECT 1 FROM quotes WHERE article_id = a.id AND kind = 'statement') AS transcript
+                                     a.id IN ({TRANSCRIPTS}) AS transcript
                               FROM articles a WHERE id = ?""",
                       [s, e, s, s, CONTEXT, s, CONTEXT, e, CONTEXT, r["source_article_id"]])[0]
         record["source"] = source | {"start": s, "end": e}
