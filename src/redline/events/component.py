@@ -210,7 +210,7 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
             return not any(c.dep_ == "agent" for c in children)
         subject = subject_of(tok)
         return subject is not None and subject.pos_ == "NOUN" and subject.i not in by_token and \
-            not self.d.sector_of(subject.lower_) and not self.d.sector_of(subject.lemma_.lower())
+            not self._word_sector(subject)
 
     def _code(self, tok: Token, rule: Rule, by_token, mentions, quotes, published) -> Event | None:
         if not self._rule_fits(tok, rule, by_token):
@@ -233,9 +233,8 @@ class EventCoder(RuleMatcher, ArgumentReader, ImpliedActors, StatusReader, Conte
         if unplaced(source) or unplaced(target):
             source, target = self._unnamed_groups(tok, rule, named, where, source, target, by_token)
         source, target = self._placed_people(source, named, where), self._placed_people(target, named, where)
-        unnamed = not source and self._unnamed_source(tok, rule, named, where, sent, by_token)
-        if unnamed:
-            source = unnamed
+        unnamed = [] if source else self._unnamed_source(tok, rule, named, where, sent, by_token)
+        source = source or unnamed
         if not source:
             return None  # PLOVER events need a source actor
         if rule.requires_future and not self._own_side_acts(tok, source, by_token, quotes):

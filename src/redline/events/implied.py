@@ -109,11 +109,15 @@ class ImpliedActors:
             if any(t.i in by_token and by_token[t.i].actor.kind == "organisation" for t in head.subtree if t.i < head.i):
                 continue  # "top al-Qaeda leaders": a named body's people, of no country the context gives
             phrase = " ".join(t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")) + " " + head.lower_
-            sector = self.d.sector_of(head.lower_) or self.d.sector_of(head.lemma_.lower()) or \
+            sector = self._word_sector(head) or \
                 (self.d.sector_of(phrase) if head.lower_ in QUANTITY_HEADS else None)  # "a human rights group"
             if sector and sector != "IGO":
                 return head, sector
         return None
+
+    def _word_sector(self, word: Token) -> str | None:
+        """The sector a word names as it stands or as its lemma ("police", "soldiers"), else None."""
+        return self.d.sector_of(word.lower_) or self.d.sector_of(word.lemma_.lower())
 
     def _group_actor(self, group: tuple[Token, str], code: str) -> Actor:
         head, sector = group
