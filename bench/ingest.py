@@ -93,9 +93,7 @@ def full(texts: list[str], processes: int, folder: Path, coder: str = "rules", w
         try:
             report = ingestor.run([source])
         finally:
-            if ingestor.pool is not None:  # stopped and waited for, so that their CPU is counted
-                ingestor.pool.shutdown(wait=True)
-            ingestor.close()
+            ingestor.close()  # waits for the workers to exit, so that their CPU is counted
     # A page that is nothing but furniture is refused, as it should be; the rest must be stored.
     assert len(report.stored) + len(report.errors) == len(texts) and len(report.errors) <= len(texts) // 50, report.errors[:3]
     return clock

@@ -21,11 +21,8 @@ manifest, feeds, loader and the Dask engine have their own modules.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -39,6 +36,7 @@ from redline.ingest.prepare import PIPELINE_VERSION, ArticleSteps
 from redline.ingest.readers import RawArticle, discover, read_file
 from redline.ingest.report import (Attempt, IngestReport, failed_article, failed_before_note,
                                    id_stored_from_elsewhere, id_used_in_this_run, sha256)
+from redline.ingest.workers import ParseWorkers
 from redline.model import ArticleRecord
 from redline.nlp import pipeline_key
 from redline.store import Store
@@ -96,8 +94,9 @@ class Ingestor(ArticleSteps):
         self.write_batch, self.write_chars = max(1, write_batch), write_chars
         self._unwritten: list[tuple[ArticleRecord, Attempt]] = []  # parsed, awaiting their batch's transaction
         self._unwritten_chars = 0
-        self._in_flight: deque = deque()  # (batch, future, tried before)
-        self.pool: ProcessPoolExecutor | None = None  # started when a second batch shows the corpus is not tiny
+        self._in_flight: deque[Batch] = deque()  # sent to the workers, not stored yet; in input order
+        self._unsent: deque[Batch] = deque()  # waiting for a worker with room
+        self.pool: ParseWorkers | None = None  # started when a second batch shows the corpus is not tiny
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> IngestReport:
@@ -144,7 +143,7 @@ class Ingestor(ArticleSteps):
     def close(self) -> None:
         """Stop the worker processes (what they were parsing and is not stored is parsed again next run)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.close()
             self.pool = None
 
     def _error(self, err: InputError) -> None:
@@ -190,7 +189,8 @@ class Ingestor(ArticleSteps):
         if not self._pending:
             return
         if self.pool is None and self.workers > 1 and not last:
-            self.pool = self._start_pool()
+            # Workers parse; this process reads, cleans, decides what is new, and is the one writer.
+            self.pool = ParseWorkers(self.workers)
         batch, self._pending = self._pending, []
         if self.pool is None:
             findings = []
@@ -199,62 +199,45 @@ class Ingestor(ArticleSteps):
                 findings += analyse(texts_of([article]), self._pipeline_key)
             self._store_batch(batch, findings)
             return
-        self._in_flight.append((batch, self._submit(batch), False))
+        self._in_flight.append(Batch(batch))
+        self._unsent.append(self._in_flight[-1])
+        self._send()
         # Bounded: at most two batches per worker wait in memory; the oldest is stored first,
         # so articles reach the database in input order whatever the number of workers.
         while len(self._in_flight) > 2 * self.workers:
             self._store_oldest()
 
-    def _start_pool(self) -> ProcessPoolExecutor:
-        # Workers parse; this process reads, cleans, decides what is new, and is the one writer.
-        # Spawned, not forked: each loads its own pipeline, sharing nothing with this one.
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=die_with_parent, initargs=(os.getpid(),))
-
-    def _submit(self, batch: list) -> Future:
-        """The batch's findings to come from a worker. A pool that broke since it was last used
-        gives a future with that error, handled where results are taken (`_after_a_worker_died`)."""
-        try:
-            return self.pool.submit(analyse, texts_of(batch), self._pipeline_key)
-        except (BrokenProcessPool, OSError) as err:
-            # (OSError: the pool broke while this submit started a worker, and closed its queues.)
-            lost: Future = Future()
-            lost.set_exception(err if isinstance(err, BrokenProcessPool) else BrokenProcessPool(str(err)))
-            return lost
+    def _send(self) -> None:
+        while self._unsent and self.pool.has_room():
+            batch = self._unsent.popleft()
+            self.pool.send(batch, texts_of(batch.articles), self._pipeline_key)
 
     def _store_oldest(self) -> None:
-        batch, future, tried_before = self._in_flight.popleft()
-        try:
-            findings = future.result()
-        except BrokenProcessPool:
-            findings = self._after_a_worker_died(batch, tried_before)
+        oldest = self._in_flight[0]
+        while not oldest.done:
+            batch, findings = self.pool.receive()
+            if findings is None:
+                self._after_its_worker_died(batch)
+            else:
+                batch.findings = findings
+            self._send()
+        self._in_flight.popleft()
         self.store.let_readers_in()
-        self._store_batch(batch, findings)
+        self._store_batch(oldest.articles, oldest.all_findings())
 
-    def _after_a_worker_died(self, batch: list, tried_before: bool) -> list:
-        """A worker process died (killed, out of memory, a crash in C): every batch in flight is
-        lost with the pool. They are parsed again by a new pool; a batch that loses its worker a
-        second time is parsed one article at a time, so that only the article that kills its
-        worker fails."""
-        self._restart_pool()
-        self._in_flight = deque((b, self._submit(b), True) for b, _, _ in self._in_flight)
-        if not tried_before:
-            try:
-                return self._submit(batch).result()
-            except BrokenProcessPool:
-                return self._after_a_worker_died(batch, True)
-        findings = []
-        for article in batch:
-            try:
-                findings += self._submit([article]).result()
-            except BrokenProcessPool:
-                findings.append((Failed("parse", "the worker process parsing it died (killed, or out of memory)"), 0.0, 0.0))
-                self._restart_pool()
-        return findings
-
-    def _restart_pool(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self._start_pool()
+    def _after_its_worker_died(self, batch: "Batch") -> None:
+        """A worker process died (killed, out of memory, a crash in C) parsing this batch: it is
+        parsed again, first; a batch that loses its worker a second time is parsed one article at
+        a time, so that only the article that kills its worker fails. The other batches are not
+        touched."""
+        batch.deaths += 1
+        if batch.deaths == 1:
+            self._unsent.appendleft(batch)
+        elif len(batch.articles) > 1:
+            batch.parts = [Batch([article], deaths=1) for article in batch.articles]
+            self._unsent.extendleft(reversed(batch.parts))
+        else:
+            batch.findings = [(Failed("parse", "the worker process parsing it died (killed, or out of memory)"), 0.0, 0.0)]
 
     def _store_batch(self, batch: list[tuple[ArticleRecord, Attempt]], findings: list[Parsed]) -> None:
         for (rec, attempt), (found, wall, cpu) in zip(batch, findings):
@@ -300,6 +283,23 @@ class Ingestor(ArticleSteps):
             self.report.stored.append(rec.id)
             self.on_progress("stored", rec.id)
         self.store.let_readers_in()  # a web app serving this file gets a turn between transactions
+
+
+@dataclass(eq=False)  # compared by identity: a batch is the worker job that parses it
+class Batch:
+    """English articles parsed together, by one worker."""
+
+    articles: list[tuple[ArticleRecord, Attempt]]
+    deaths: int = 0  # workers that died parsing it
+    findings: list[Parsed] | None = None
+    parts: list["Batch"] | None = None  # one article each, once it has lost two workers
+
+    @property
+    def done(self) -> bool:
+        return self.findings is not None or (self.parts is not None and all(part.done for part in self.parts))
+
+    def all_findings(self) -> list[Parsed]:
+        return self.findings if self.findings is not None else [f for part in self.parts for f in part.all_findings()]
 
 
 def texts_of(batch: list[tuple[ArticleRecord, Attempt]]) -> list[tuple[str, "dt.date | None"]]:
