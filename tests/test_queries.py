@@ -26,6 +26,10 @@ from tests.conftest import EXAMPLES, ROOT
     (("timeline", "--story", "s-nope"), "unknown story 's-nope': see `redline stories` for the ids"),
     (("outlets", "--story", "s-nope"), "unknown story 's-nope'"),
     (("articles", "--outlet", "Meridian"), "unknown outlet 'Meridian': did you mean Meridian Wire?"),
+    (("quotes", "--outlet", "Meridian"), "unknown outlet 'Meridian': did you mean Meridian Wire?"),
+    (("events", "--outlet", "meridian wire"), "unknown outlet 'meridian wire': did you mean Meridian Wire?"),
+    (("events", "--since", "2023-13-01"), "unknown date '2023-13-01': a date as YYYY-MM-DD"),
+    (("events", "--status", "denied"), "unknown status 'denied': one of asserted, alleged"),
     (("dyad", "Russia", "UKR"), "unknown country 'Russia'"),
     (("dyad", "RUS:XYZ", "UKR"), "unknown sector 'XYZ': one of"),
 ])
@@ -40,6 +44,36 @@ def test_a_known_name_in_another_case_is_read(run_cli, example_db):
     lower = run_cli("events", "--country", "rus", "--json", "--limit", "500", "--db", example_db)
     upper = run_cli("events", "--country", "RUS", "--json", "--limit", "500", "--db", example_db)
     assert lower.exit_code == 0 and json.loads(lower.stdout) == json.loads(upper.stdout) != []
+
+
+@pytest.fixture(scope="module")
+def api(example_db):
+    from redline.web import create_app
+
+    return TestClient(create_app(example_db, Settings(db=str(example_db))))
+
+
+@pytest.mark.parametrize("cli_args, api_path, params", [
+    (("quotes", "--outlet", "Meridian Wire"), "/api/quotes", {"outlet": "Meridian Wire"}),
+    (("events", "--all", "--outlet", "Meridian Wire"), "/api/events", {"outlet": "Meridian Wire"}),
+    (("events", "--all", "--since", "2023-01-01", "--until", "2023-07-18"), "/api/events",
+     {"since": "2023-01-01", "until": "2023-07-18"}),
+    (("events", "--all", "--country", "RUS", "--country", "UKR"), "/api/events", {"country": ["RUS", "UKR"]}),
+    (("events", "--status", "alleged", "--status", "reported"), "/api/events", {"status": ["alleged", "reported"]}),
+    (("events", "--all", "--min-confidence", "0.7"), "/api/events", {"min_confidence": "0.7"}),
+    (("events",), "/api/events", {"status": "asserted"}),  # the CLI's default
+])
+def test_a_cli_list_filters_as_the_web_api_does(run_cli, example_db, api, cli_args, api_path, params):
+    def ids(*args):
+        result = run_cli(*args, "--json", "--limit", "1000", "--db", example_db)
+        assert result.exit_code == 0, result.output
+        return {r["id"] for r in json.loads(result.stdout)}
+
+    listed = ids(*cli_args)
+    answer = api.get(api_path, params={**params, "limit": 200})
+    assert answer.status_code == 200 and answer.json()["total"] <= 200
+    assert listed == {r["id"] for r in answer.json()["items"]}
+    assert listed and listed < ids(cli_args[0], *(["--all"] if cli_args[0] == "events" else []))  # the filter kept some, not all
 
 
 def test_a_briefing_on_an_unknown_actor_is_not_written(run_cli, example_db, tmp_path):

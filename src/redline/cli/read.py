@@ -14,6 +14,7 @@ from redline.cli.common import (ConfigOption, CsvOption, DbOption, JsonOption, a
 from redline.errors import InputError, UserError
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
+from redline.queries.browse import STATUSES
 
 SUMMARY_FAILURES = 20  # failed articles `redline summary` lists one by one
 
@@ -105,6 +106,7 @@ def quotes_command(
     country: Optional[str] = typer.Option(None, help="Speakers of this country (ISO3 or IGO code)."),
     kind: Optional[str] = typer.Option(None, help="direct, partial, indirect; in transcripts statement or question."),
     grade: Optional[str] = typer.Option(None, help="Provenance: verbatim, trimmed, altered, paraphrase or not-found."),
+    outlet: Optional[str] = typer.Option(None, help="Only quotes in articles of this outlet."),
     limit: int = typer.Option(50, help="At most this many quotes."),
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
@@ -120,7 +122,8 @@ def quotes_command(
             out.print(f"            {r['text'] if r['kind'] == 'indirect' else '“' + r['text'] + '”'}", markup=False)
             out.print(f"            — {r['article_id']}{provenance_text(r['provenance'])}", markup=False)
 
-    emit(redline_for(config, db).quotes(speaker=speaker, country=country, kind=kind, grade=grade, limit=limit),
+    emit(redline_for(config, db).quotes(speaker=speaker, country=country, kind=kind, grade=grade, outlet=outlet,
+                                         limit=limit),
          json_out, csv_out, text)
 
 
@@ -168,7 +171,14 @@ def provenance_command(
 @commands.command("events")
 def events_command(
     event_type: Optional[str] = typer.Option(None, "--type", help="A PLOVER type (AID, CONSULT, ASSAULT ...)."),
-    country: Optional[str] = typer.Option(None, help="Events with this country (ISO3) as source or target."),
+    country: list[str] = typer.Option([], help="Events with this country (ISO3) as source or target; twice for a pair: "
+                                                "what each did to the other."),
+    outlet: Optional[str] = typer.Option(None, help="Only events in articles of this outlet."),
+    since: Optional[str] = typer.Option(None, help="Events on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Events on or before this date (YYYY-MM-DD)."),
+    status: list[str] = typer.Option([], help=f"Only events of this status ({', '.join(STATUSES)}); again for more. "
+                                              "Instead of the default, asserted."),
+    min_confidence: Optional[float] = typer.Option(None, min=0, max=1, help="Only events of at least this confidence (0 to 1)."),
     all_: bool = typer.Option(False, "--all", help="Also negated, future, hypothetical and alleged events."),
     limit: int = typer.Option(50, help="At most this many events."),
     json_out: bool = JsonOption,
@@ -187,7 +197,9 @@ def events_command(
             out.print(f"{when:11} {kind:22} {actors_text(r['source'])} -> {actors_text(r['target'])}  [{', '.join(flags)}]", markup=False)
             out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
 
-    found = redline_for(config, db).events(event_type=event_type, country=country, asserted_only=not all_, limit=limit)
+    found = redline_for(config, db).events(event_type=event_type, country=country, asserted_only=not all_, limit=limit,
+                                           outlet=outlet, since=since, until=until, statuses=status,
+                                           min_confidence=min_confidence)
     emit(found, json_out, csv_out, text)
 
 

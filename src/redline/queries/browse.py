@@ -44,7 +44,9 @@ class EventFilter:
     @classmethod
     def checked(cls, con: Con, since=None, until=None, event_type=None, countries=(), outlet=None, statuses=(),
                 min_confidence=None) -> EventFilter:
-        return cls(since, until, checks.event_type(con, event_type) if event_type else None,
+        """The filters as a user wrote them (dates as YYYY-MM-DD; empty: none), checked."""
+        return cls(checks.date(since) if since else None, checks.date(until) if until else None,
+                   checks.event_type(con, event_type) if event_type else None,
                    [checks.country(con, c) for c in countries if c], checks.outlet(con, outlet) if outlet else None,
                    [checks.one_of("status", s, STATUSES) for s in statuses if s], min_confidence)
 

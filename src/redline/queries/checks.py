@@ -1,11 +1,12 @@
 """What a user names, checked against what exists: a country (ISO3), an actor (ISO3:SECTOR), an
-event type (PLOVER), a story, a speaker, an outlet. An unknown value is an `UnknownValue` with
+event type (PLOVER), a story, a speaker, an outlet; and a date as written. An unknown value is an `UnknownValue` with
 the closest valid choices, the same in the CLI and the web API; a known one comes back as it
 is stored ("rus" -> "RUS").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from functools import lru_cache
 
@@ -117,6 +118,16 @@ def outlet(con, value: str) -> str:
     near = closest(value, outlets)
     raise UnknownValue("outlet", value, f"did you mean {', '.join(near)}?" if near
                        else f"one of {', '.join(outlets[:10]) or '(none stored)'}")
+
+
+def date(value: str | dt.date) -> dt.date:
+    """A date as YYYY-MM-DD (or already a date), or UnknownValue."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UnknownValue("date", value, "a date as YYYY-MM-DD, e.g. 2023-07-18") from None
 
 
 def provenance_grade(value: str) -> str:

@@ -6,11 +6,14 @@ plain records or a page of them ({items, total, limit, offset}); the dyad, DataF
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 
 from redline.errors import NotFound
 from redline.model import UNFIRM_MODALITIES
 from redline.queries import checks
+from redline.queries.browse import EventFilter
 from redline.provenance import PROVENANCE, PROVENANCE_JOIN
 from redline.queries.provenance import with_diff
 from redline.queries.records import OPENING, facet, page, rows
@@ -101,17 +104,18 @@ def quote_facets(con: Con, speaker: str | None = None, country: str | None = Non
     return {"outlet": facet(con, "a.outlet", f"{QUOTES_FROM} WHERE {where}", params, chosen, counted="quotes")}
 
 
-def events(con: Con, event_type: str | None = None, country: str | None = None, asserted_only: bool = True,
-           limit: int | None = 50, offset: int = 0) -> dict:
-    """Coded event mentions in date order: of a type, with a country as source or target."""
-    event_type = checks.event_type(con, event_type) if event_type else None
-    country = checks.country(con, country) if country else None
-    where, params = _where([
-        ("e.event_type = ?" if event_type else "", [event_type] if event_type else []),
-        (f"({HAS_COUNTRY.format('e.source')} OR {HAS_COUNTRY.format('e.target')})" if country else "",
-         [country, country] if country else []),
-        ("e.modality = 'asserted' AND NOT e.negated" if asserted_only else "", []),
-    ])
+def events(con: Con, event_type: str | None = None, country: str | list[str] | None = None, asserted_only: bool = True,
+           limit: int | None = 50, offset: int = 0, outlet: str | None = None, since: str | dt.date | None = None,
+           until: str | dt.date | None = None, statuses: list[str] | tuple[str, ...] = (),
+           min_confidence: float | None = None) -> dict:
+    """Coded event mentions in date order under the web's events filters (`browse.EventFilter`):
+    of a type, with a country as source or target (two: what each did to the other), in articles
+    of an `outlet`, dated `since`/`until` (inclusive), of these `statuses` (else asserted and not
+    negated, unless not `asserted_only`), of at least `min_confidence`."""
+    countries = [country] if isinstance(country, str) else list(country or [])
+    flt = EventFilter.checked(con, since, until, event_type, countries, outlet,
+                              statuses or (["asserted"] if asserted_only else []), min_confidence)
+    where, params = flt.where()
     return page(con, f"""SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id
                          WHERE {where} ORDER BY e.date NULLS LAST, e.article_id, e.start_char""", params, limit, offset)
 

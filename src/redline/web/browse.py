@@ -13,8 +13,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from redline import queries, render
-from redline.errors import UnknownValue
-from redline.queries import browse
+from redline.queries import browse, checks
 from redline.provenance.align import GRADES
 from redline.queries.checks import QUOTE_KINDS
 from redline.web import charts
@@ -22,15 +21,6 @@ from redline.web.context import Context
 
 DATE = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"  # empty: no filter (what an HTML form sends when left blank)
 FORMAT = Query("json", pattern="^(json|csv)$", description="json, or csv: the same rows as a CSV file")
-
-
-def _date(what: str, value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UnknownValue(what, value, "a date as YYYY-MM-DD, e.g. 2023-07-18") from None
 
 
 def _cell(value) -> Any:
@@ -82,8 +72,8 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
                      min_confidence: str | None = Query(None, pattern="^(0(\\.[0-9]{1,3})?|1(\\.0{1,3})?)?$",
                                                         description="0 to 1; empty: any"),
                      con=Depends(ctx.connection)) -> browse.EventFilter:
-        return browse.EventFilter.checked(con, _date("date", since), _date("date", until), type, country, outlet,
-                                          status, float(min_confidence) if min_confidence else None)
+        return browse.EventFilter.checked(con, since, until, type, country, outlet, status,
+                                          float(min_confidence) if min_confidence else None)
 
     def quote_filter(speaker: str | None = Query(None, max_length=200, description="part of the speaker's name"),
                      country: str | None = Query(None, max_length=40, description="the speaker's country, ISO3"),
@@ -156,10 +146,10 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
     def api_changes(since: str | None = Query(None, pattern=DATE, description="default: a week before the last date"),
                     con=Depends(ctx.connection)) -> dict[str, Any]:
         """What changed since a date: new happenings, alerts, the country pairs that moved most."""
-        return render.jsonable(changes(con, _date("date", since)))
+        return render.jsonable(changes(con, since))
 
-    def changes(con, since):
-        found = browse.changes(con, since)
+    def changes(con, since: str | None):
+        found = browse.changes(con, checks.date(since) if since else None)
         alerts = ctx.redline.alerts(con)
         cut = found["since"]
         found["alerts"] = [a for a in alerts["alerts"] if cut and a["date"] and a["date"] >= cut]
@@ -201,7 +191,7 @@ def add_browse(app: FastAPI, ctx: Context) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, since: str | None = Query(None, pattern=DATE), con=Depends(ctx.connection)):
-        return ctx.html_page(request, "home.html", overview=queries.overview(con), changed=changes(con, _date("date", since)),
+        return ctx.html_page(request, "home.html", overview=queries.overview(con), changed=changes(con, since),
                              stories=queries.stories(con, 10)["items"],
                              articles=queries.articles(con, 10, newest_first=True)["items"],
                              failures=queries.failures(con, 10))
