@@ -37,6 +37,29 @@ def test_capital_as_a_place_is_not_an_actor(nlp):
     assert "Rome" not in actors
 
 
+@pytest.mark.parametrize("text", [
+    "The governor of New Jersey criticized the mayor of Trenton.",
+    "Police in New Mexico arrested two men on Friday.",
+    "Flooding closed roads across New South Wales, and the Port of Spain was shut.",
+    "New Jersey's attorney general sued the company.",
+    "Chilean police on Easter Island arrested two tourists.",
+])
+def test_a_region_named_after_another_country_is_not_that_country(nlp, text):
+    # Regions whose name holds another country's name (pycountry's subdivisions), or an English
+    # word that is another language's name of a country ("Island"): none of Jersey, Mexico,
+    # Wales (GBR), Spain or Iceland is meant, as an actor or as the country of one.
+    actors, doc = resolve(nlp, text)
+    wrong = {"JEY", "MEX", "GBR", "ESP", "ISL"}
+    assert not {a.country for a in actors.values()} & wrong, actors
+    assert not {a.country for e in doc._.events for a in e.source + e.target} & wrong
+
+
+def test_a_country_named_on_its_own_beside_a_region_named_after_it_still_is(nlp):
+    text = "A spokesman for the University of New Mexico Hospital said Mexico had sent doctors."
+    _, doc = resolve(nlp, text)
+    assert [(m.start, m.actor.country) for m in doc._.actor_mentions if m.actor.country] == [(text.index("Mexico had"), "MEX")]
+
+
 def test_known_person_gets_the_office_held_on_the_article_date(nlp):
     early, _ = resolve(nlp, "Wang Yi met the delegation.", dt.date(2022, 6, 1))
     late, _ = resolve(nlp, "Wang Yi met the delegation.", dt.date(2023, 3, 1))

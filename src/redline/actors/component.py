@@ -51,7 +51,7 @@ class ActorResolver(PersonResolution, GroupResolution):
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         tables = {
             "PERSON": self.d.people, "ORG": self.d.organisations, "COUNTRY": self.d.country_names,
-            "ADJ": self.d.adjectives, "CAPITAL": self.d.capitals,
+            "ADJ": self.d.adjectives, "CAPITAL": self.d.capitals, "PLACE": self.d.places_abroad,
         }
         for label, table in tables.items():
             self.matcher.add(label, list(nlp.tokenizer.pipe(sorted(table))))

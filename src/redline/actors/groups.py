@@ -105,7 +105,7 @@ class GroupResolution(DictionaryMatches):
         if country is None:
             for child in span.root.children:
                 if child.dep_ == "poss":  # "Russia's Foreign Ministry"
-                    country = self.d.country_of_word(child.text)
+                    country = self.d.country_of_token(child)
         if country is None and span.root.dep_ == "compound":  # "Foreign Ministry spokesman Zhao Lijian"
             head = span.root.head
             for m in mentions:
@@ -151,6 +151,8 @@ class GroupResolution(DictionaryMatches):
                 continue
             words = [t for t in obj.subtree if t.dep_ in ("compound", "pobj") or t.i == obj.i]
             name = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+            if name in self.d.places_abroad:
+                return None  # "police in New Mexico": not Mexico's
             code = self.d.country_of_word(name) or self.d.country_of_word(obj.text)
             if code:
                 return code
@@ -183,7 +185,7 @@ class GroupResolution(DictionaryMatches):
         for c in tok.lefts:  # "the US official", "the Biden administration official"
             if c.dep_ in ("amod", "compound"):
                 named = next((m for m in earlier if m.start <= c.idx < m.end), None)
-                codes.add(named.actor.country if named else self.d.country_of_word(c.text))
+                codes.add(named.actor.country if named else self.d.country_of_token(c))
         codes.discard(None)
         candidates = [m.actor for m in reversed(earlier) if not codes or m.actor.country in codes]
         # First the actor described the same way before ("the US official" ... "the US

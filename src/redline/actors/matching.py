@@ -88,8 +88,14 @@ class DictionaryMatches:
         return [self._matches[k] for k in sorted(inside) if self._matches[k][2] <= span.end]
 
     def _country_in(self, span: Span) -> str | None:
+        region_end = -1
         for label, s, e in self._matches_in(span):
             text = span.doc[s:e].text
+            if label == "PLACE" or s < region_end:
+                # "University of New Mexico": not Mexico's. Nor the region's country, for a name
+                # may be a region's and a better-known place's too ("Long Island")
+                region_end = max(region_end, e)
+                continue
             if label in ("COUNTRY", "ADJ"):
                 return self.d.country_names.get(text) or self.d.adjectives.get(text)
             if label == "CAPITAL" and s > 0 and span.doc[s - 1].lower_ == "in":  # "based in Beijing"

@@ -66,7 +66,7 @@ class ArgumentReader:
                 stack.extend(c for c in t.children if c.dep_ in NP_LABELS)
         if not found:
             # "weapons to Moscow": a capital or country the actor layer took for a place
-            for h in heads:
+            for h in (h for h in heads if self.d.country_of_token(h)):  # not "Jersey" in "New Jersey"
                 if h.text in self.d.capitals:
                     found.append(self.d.state(self.d.capitals[h.text], "GOV"))
                 elif h.text in self.d.country_names:
@@ -76,8 +76,8 @@ class ArgumentReader:
             for t in (t for h in heads for t in noun_phrase(h)):
                 modifier = t.dep_ in ("amod", "compound", "nmod") or t.dep_ == "conj" and t.head.dep_ in ("amod", "compound", "nmod")
                 siding = t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ in ("pro", "anti")  # "pro-Iranian"
-                if modifier and not siding and (code := self.d.adjectives.get(t.text)
-                                                               or self.d.country_names.get(t.text)):
+                if modifier and not siding and self.d.country_of_token(t) and (code := self.d.adjectives.get(t.text)
+                                                                                or self.d.country_names.get(t.text)):
                     found.append(self.d.state(code))
         if not found:
             # "Vietnamese-led forces", "the Saudi-led coalition": the country that leads them

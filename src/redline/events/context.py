@@ -32,10 +32,13 @@ class ContextReader:
         fallback = (published, "unknown", None)
         if published is None:
             return (None, "unknown", None)
-        for ent in (e for e in sentence_ents(sent) if e.label_ in ("DATE", "TIME")):
-            if ent.root.head.lower_ in ("for", "over", "within", "during") and ent.root.dep_ == "pobj":
-                continue  # "for 18 years": how long, not when
-            if self._governed_by(ent.root, tok):
+        dates = [e for e in sentence_ents(sent) if e.label_ in ("DATE", "TIME") and not (
+            e.root.head.lower_ in ("for", "over", "within", "during") and e.root.dep_ == "pobj")]  # "for 18 years": how long
+        # The trigger's own clause first; then, for a trigger that completes a verb ("In 2015,
+        # Saudi Arabia started supporting ...", "on Monday began shelling"), that verb's clause.
+        completed = tok.head if tok.dep_ == "xcomp" and tok.head.pos_ in ("VERB", "AUX") else None
+        for governor in (tok, completed):
+            for ent in (e for e in dates if governor is not None and self._governed_by(e.root, governor)):
                 found = resolve(ent.text, published, future=future)
                 if found:
                     return (found.date, found.precision, found.text)
