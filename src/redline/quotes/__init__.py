@@ -30,7 +30,7 @@ from redline.quotes.indirect import MERGE_SHARE, IndirectQuotes
 from redline.quotes.marks import (CLOSING, DOUBLE_CLOSERS, OPENING, SENTENCE_END, MarkedQuotes,
                                   quote_spans, text_of)
 from redline.quotes.speakers import (AUTHORED_WORDS, DESCRIBED_SPEAKERS, PRONOUNS, STATEMENT_WORDS,
-                                     SpeakerFinder, cue_words)
+                                     SpeakerFinder, cue_words, reporting_words)
 from redline.reading import drop_index
 
 __all__ = ["AUTHORED_WORDS", "CLOSING", "DESCRIBED_SPEAKERS", "DOUBLE_CLOSERS", "MERGE_SHARE", "OPENING",
@@ -50,7 +50,8 @@ def make_quote_finder(nlp: Language, name: str, dictionary: ActorDictionary) -> 
 
 class QuoteFinder(MarkedQuotes, IndirectQuotes):
     def __init__(self, dictionary: ActorDictionary | None = None):
-        self.speech, self.framing = cue_words()
+        speech, self.framing = cue_words()
+        self.speech = speech | reporting_words()
         self.dictionary = dictionary if dictionary is not None else cached_dictionary(())
 
     def __call__(self, doc: Doc) -> Doc:

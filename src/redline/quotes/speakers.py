@@ -33,6 +33,13 @@ def cue_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def reporting_words() -> frozenset[str]:
+    """Verbs by which a source makes a finding known ("Reuters reported ..."): quote cues
+    beside `cue_words`' speech verbs, which events read without them."""
+    return frozenset(schemas.shipped("quotes.yaml", "quotes").get("reporting") or ())
+
+
+@lru_cache(maxsize=1)
 def person_roles() -> frozenset[str]:
     return frozenset(schemas.shipped("quotes.yaml", "quotes").get("person_roles") or ())
 
