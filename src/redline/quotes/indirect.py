@@ -81,12 +81,46 @@ class IndirectQuotes(SpeakerFinder):
                 found.append(Quote(start, end, text_of(doc)[start:end], "indirect", speaker, tok.lemma_,
                                    sentence_of(tok).text, at))
         for sent in doc.sents:
-            according = self._according_to(sent, mentions)
-            if according is None or any(q.start >= sent.start_char and q.end <= sent.end_char for q in found):
+            according = self._according_to(sent, mentions, marked + found, doc, inside)
+            if according is None:
                 continue
-            tokens = [t for t in sent if not t.is_punct]
-            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-            if any(s <= start < e for s, e in covered):
+            sub = self._according_clause(according[2], self.speech)
+            if len(sub) < 3:
                 continue
+            start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+            if any(s < end and start < e for s, e in covered + [(q.start, q.end) for q in found]):
+                continue  # a quote in marks, or reported speech already found there
             found.append(Quote(start, end, text_of(doc)[start:end], "indirect", according[0], "according to", sent.text, according[1]))
         return found
+
+    @staticmethod
+    def _according_clause(according, speech: frozenset[str]) -> list:
+        """What "according to X" vouches for: the clause it hangs from, without the phrase; the
+        words before the phrase where it closes the clause ("Trump has admitted to ordering the
+        payments, according to prosecutors, but ..."), else those after it, up to a semicolon
+        ("According to the embassy, the man died on February 6; Chinese authorities ...")."""
+        doc = according.doc
+        phrase = {t.i for t in according.subtree} | {t.i for t in doc[according.i + 1].subtree}
+        verb = according.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        clause = [t for t in verb.subtree if t.i not in phrase]
+
+        def trimmed(tokens):
+            while tokens and (tokens[0].dep_ in ("mark", "cc") or tokens[0].is_punct or tokens[0].is_space):
+                tokens.pop(0)
+            while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct or tokens[-1].is_space):
+                tokens.pop()
+            return tokens
+
+        # the phrase opens its clause at the start of the sentence or after a conjunction
+        # ("..., but, according to his agent, Hunter had undergone surgery"), else closes it
+        opens = next((t for t in reversed(doc[verb.sent.start:according.i]) if not t.is_punct), None)
+        before = trimmed([t for t in clause if t.i < according.i])
+        if len(before) >= 3 and opens is not None and opens.dep_ != "cc":
+            return before
+        if verb.lemma_ in speech and any(c.dep_ == "ccomp" for c in verb.children):
+            return []  # "according to Reuters, a source said ...": the speech verb's own quote
+        after = [t for t in clause if t.i > max(phrase)]
+        semicolon = next((k for k, t in enumerate(after) if t.text == ";"), len(after))
+        return trimmed(after[:semicolon])

@@ -101,8 +101,9 @@ class MarkedQuotes(SpeakerFinder):
                 break
         if speaker is not None:
             pass
-        elif (according := self._according_to(sent, mentions)) is not None:
-            (speaker, speaker_at), cue = according, "according to"
+        elif (according := self._according_to(sent, mentions, earlier, doc, inside)) is not None:
+            speaker, speaker_at, _ = according
+            cue = "according to"
         elif kind == "direct" and cue is None:
             speaker, speaker_at, cue_tok = self._neighbour_attribution(doc, sent, inside, mentions, earlier, start)
             cue = cue_tok.lemma_ if cue_tok is not None else None

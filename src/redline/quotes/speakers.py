@@ -121,6 +121,12 @@ class SpeakerFinder:
         coref: Coref = doc.user_data["redline_coref"]
         # "said study co-author Ana Ruiz": of two subjects, the one that names someone
         subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
+        return self._speaker_named_by(subject, mentions, earlier, doc, inside)
+
+    def _speaker_named_by(self, subject: Token, mentions, earlier, doc, inside: set[int] = frozenset()) -> tuple[Actor | None, int | None]:
+        """Who the words naming a speaker stand for: the subject of a speech verb, or the noun of
+        "according to" ("according to him", "according to the official")."""
+        coref: Coref = doc.user_data["redline_coref"]
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
         if self._role_of_someone_named(subject, coref):
@@ -139,6 +145,11 @@ class SpeakerFinder:
                     actor = self._actor_at(tok, mentions)
                     if actor is not None:
                         return actor, tok.idx
+        if subject.lemma_ in STATEMENT_WORDS and subject.tag_ == "NNS" and not any(
+                c.dep_ in ("det", "poss") for c in subject.children):
+            # "reports said", "according to official statements": a source described, not
+            # the body that spoke last
+            return self._described_actor(subject, mentions, None, True), subject.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
@@ -235,8 +246,11 @@ class SpeakerFinder:
                             return m.actor
             if not partitive:
                 return None
-        # "a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
-        # speaker described by role; their country from an actor named inside the phrase.
+        return self._described_actor(subject, mentions, sector, described)
+
+    def _described_actor(self, subject: Token, mentions, sector: str | None, described: bool) -> Actor:
+        """"a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
+        speaker described by role; their country from an actor named inside the phrase."""
         country = None
         for tok in subject.subtree:
             m = self._mention_at(tok, mentions)
@@ -291,12 +305,20 @@ class SpeakerFinder:
                 return m.actor
         return None
 
-    def _according_to(self, sent: Span, mentions) -> tuple[Actor, int] | None:
+    def _according_to(self, sent: Span, mentions, earlier, doc, inside: set[int] = frozenset()
+                      ) -> tuple[Actor, int, Token] | None:
+        """The source of "according to X" (with its place and the word "according"), found as a speech verb's subject is; else, where X is a
+        noun phrase that names no one, the source as the text describes it ("according to
+        reports", "according to his agent", "according to evidence presented at trial")."""
         for tok in sent:
             if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
-                objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
-                if objs:
-                    actor = self._actor_at(objs[0], mentions)
-                    if actor:
-                        return actor, objs[0].idx
+                objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj" and c.idx not in inside]
+                if not objs:
+                    continue
+                actor, at = self._speaker_named_by(objs[0], mentions, earlier, doc, inside)
+                if actor is None and objs[0].pos_ in ("NOUN", "PROPN"):
+                    actor = self._described_actor(objs[0], mentions, self.dictionary.sector_of(objs[0].text), True)
+                    at = objs[0].idx
+                if actor is not None:
+                    return actor, at, tok
         return None
