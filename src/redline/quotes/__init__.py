@@ -71,7 +71,7 @@ class QuoteFinder(MarkedQuotes, IndirectQuotes):
         # word used with irony ("a “moderate” risk", "so-called “red tape”").
         quotes = [q for q in quotes if q.speaker is not None or not (
             self._title_like(q.text) or (q.kind == "partial" and len(q.text.split()) <= TERM_WORDS))]
-        quotes += self._merged(self._indirect(doc, inside, mentions, quotes), quotes)
+        quotes += self._merged(doc, self._indirect(doc, inside, mentions, quotes), quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         for key in ("redline_text", "redline_mention_at", "redline_coref"):  # caches for this call only

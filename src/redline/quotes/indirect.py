@@ -3,7 +3,11 @@ or beside "according to X", and merging it with the quote in marks it runs over.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from dataclasses import replace
+
+from spacy.tokens import Doc
 
 from redline.model import Quote
 from redline.quotes.marks import text_of
@@ -13,13 +17,15 @@ from redline.reading import sentence_of
 # Reported speech that is mostly (by this share of its characters) words in marks is the
 # quote in marks (see `_merged`); shorter stretches in marks stay quotes of their own.
 MERGE_SHARE = 0.5
+# The fewest words a reported clause has ("he would resign"); shorter ones are parse debris.
+REPORTED_WORDS = 3
 
 
 class IndirectQuotes(SpeakerFinder):
     """The reported speech, for `QuoteFinder`."""
 
     @staticmethod
-    def _merged(indirect: list[Quote], marked: list[Quote]) -> list[Quote]:
+    def _merged(doc: Doc, indirect: list[Quote], marked: list[Quote]) -> list[Quote]:
         """One quote per stretch of words: reported speech that runs over words in marks
         ("he remained “cautiously optimistic”", or any fragment in marks) is that quote, not a
         second, overlapping one; its speaker goes to the quote in marks where that has none."""
@@ -39,10 +45,32 @@ class IndirectQuotes(SpeakerFinder):
                 for m in over:
                     if m.speaker is None:
                         m.speaker, m.speaker_start, m.cue = q.speaker, q.speaker_start, q.cue
+                head = IndirectQuotes._before_marks(doc, q, over)
+                if head is not None:
+                    kept.append(head)
                 continue
             kept.append(q)
         return kept
 
+
+    @staticmethod
+    def _before_marks(doc: Doc, q: Quote, over: list[Quote]) -> Quote | None:
+        """Reported speech that ends in words in marks set off by a comma or a conjunction
+        ("said the roof fell in and “everyone started screaming”", "noted that they had switched
+        to a bio-based PET, “which was more plant-based”"): its own words before the marks,
+        where they are a clause (REPORTED_WORDS or more, with a verb). Marks the clause runs into ("said it
+        would be “inevitable”") leave only the fragment."""
+        first = min(m.start for m in over)
+        if first <= q.start or max(m.end for m in over) < q.end - 1:
+            return None
+        head = q.text[:first - q.start].rstrip(" \"“‘'«")
+        if not re.search(r"(?:,|\b(?:and|but|or))\s*$", head):
+            return None
+        head = re.sub(r"(?:[\s\W]|\b(?:and|but|or)\b)+$", "", head)
+        words = doc.char_span(q.start, q.start + len(head), alignment_mode="expand")
+        if len(head.split()) < REPORTED_WORDS or words is None or not any(t.pos_ in ("VERB", "AUX") for t in words):
+            return None
+        return replace(q, end=q.start + len(head), text=head)
 
     def _indirect(self, doc, inside, mentions, marked) -> list[Quote]:
         found: list[Quote] = []
@@ -60,7 +88,7 @@ class IndirectQuotes(SpeakerFinder):
                     sub.pop(0)
                 while sub and (sub[-1].is_punct or sub[-1].is_space):
                     sub.pop()
-                if len(sub) < 3:
+                if len(sub) < REPORTED_WORDS:
                     continue
                 # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
                 for child in clause.children:
@@ -70,7 +98,7 @@ class IndirectQuotes(SpeakerFinder):
                         sub = [t for t in sub if t.i < cut]
                 while sub and (sub[-1].is_punct or sub[-1].is_space):
                     sub.pop()
-                if len(sub) < 3:
+                if len(sub) < REPORTED_WORDS:
                     continue
                 start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
                 if start in inside or start - 1 in inside:
@@ -85,7 +113,7 @@ class IndirectQuotes(SpeakerFinder):
             if according is None:
                 continue
             sub = self._according_clause(according[2], self.speech)
-            if len(sub) < 3:
+            if len(sub) < REPORTED_WORDS:
                 continue
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
             if any(s < end and start < e for s, e in covered + [(q.start, q.end) for q in found]):
@@ -117,7 +145,7 @@ class IndirectQuotes(SpeakerFinder):
         # ("..., but, according to his agent, Hunter had undergone surgery"), else closes it
         opens = next((t for t in reversed(doc[verb.sent.start:according.i]) if not t.is_punct), None)
         before = trimmed([t for t in clause if t.i < according.i])
-        if len(before) >= 3 and opens is not None and opens.dep_ != "cc":
+        if len(before) >= REPORTED_WORDS and opens is not None and opens.dep_ != "cc":
             return before
         if verb.lemma_ in speech and any(c.dep_ == "ccomp" for c in verb.children):
             return []  # "according to Reuters, a source said ...": the speech verb's own quote
