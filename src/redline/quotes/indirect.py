@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from redline.model import Quote
 from redline.quotes.marks import text_of
@@ -19,6 +19,16 @@ from redline.reading import sentence_of
 MERGE_SHARE = 0.5
 # The fewest words a reported clause has ("he would resign"); shorter ones are parse debris.
 REPORTED_WORDS = 3
+
+
+def _trimmed(tokens: list[Token]) -> list[Token]:
+    """Reported words without the "that", conjunction or punctuation at their edges."""
+    tokens = list(tokens)
+    while tokens and (tokens[0].dep_ in ("mark", "cc") or tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    return tokens
 
 
 class IndirectQuotes(SpeakerFinder):
@@ -72,6 +82,49 @@ class IndirectQuotes(SpeakerFinder):
             return None
         return replace(q, end=q.start + len(head), text=head)
 
+    @staticmethod
+    def _complement(clause: Token) -> list[Token]:
+        """The words of a speech verb's complement clause ("said [the US does not consider ...]")."""
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children):
+            return []  # "which it said crashed": an aside inside a relative clause
+        sub = sorted(clause.subtree, key=lambda t: t.i)
+        # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
+        for child in clause.children:
+            if child.dep_ == "advcl" and child.i > clause.i and any(
+                    m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in child.children):
+                cut = min(t.i for t in child.subtree)
+                sub = [t for t in sub if t.i < cut]
+        return sub
+
+    @staticmethod
+    def _around_aside(cue: Token) -> list[list[Token]]:
+        """A speech verb set off by commas inside the clause it reports ("This year, he said, he
+        came to support ...", "In between, she testified, she was ...", "Disney's tech teams
+        isolated the problem, Mayer said, and ..."): that clause, on the side of its verb; and
+        what follows too where it is a clause of its own ("..., Maróth said, and paying back
+        this loan seems realistic")."""
+        head, doc = cue.head, cue.doc
+        if cue.dep_ != "parataxis" or head.pos_ not in ("VERB", "AUX") or any(c.dep_ == "ccomp" for c in cue.children):
+            return []
+        own = {t.i for t in cue.subtree}
+        left = right = cue.i
+        while left - 1 in own and not doc[left - 1].is_punct:
+            left -= 1
+        while right + 1 in own and not doc[right + 1].is_punct:
+            right += 1
+        if left == 0 or not doc[left - 1].is_punct or right + 1 >= len(doc) or doc[right + 1].text not in (",", ".", ";"):
+            return []
+        sent = cue.sent
+        # the sentence's words either side of the aside, within semicolons
+        before = list(doc[max([sent.start] + [t.i + 1 for t in doc[sent.start:left] if t.text == ";"]):left])
+        after = list(doc[right + 1:min([sent.end] + [t.i for t in doc[right + 1:sent.end] if t.text == ";"])])
+        if head.i > right:
+            return [after]
+        inner = {t.i for t in after}
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for t in after
+                          if t.head.i not in inner or t.head.i == t.i for c in t.children)
+        return [before] + ([after] if own_subject else [])
+
     def _indirect(self, doc, inside, mentions, marked) -> list[Quote]:
         found: list[Quote] = []
         covered = [(q.start, q.end) for q in marked]
@@ -80,24 +133,8 @@ class IndirectQuotes(SpeakerFinder):
                 continue
             if any(c.dep_ == "neg" for c in tok.children):
                 continue  # "Russia did not say it would attack": nothing was said
-            for clause in (c for c in tok.children if c.dep_ == "ccomp"):
-                if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children):
-                    continue  # "which it said crashed": an aside inside a relative clause
-                sub = sorted(clause.subtree, key=lambda t: t.i)
-                while sub and (sub[0].dep_ == "mark" or sub[0].is_punct or sub[0].is_space):
-                    sub.pop(0)
-                while sub and (sub[-1].is_punct or sub[-1].is_space):
-                    sub.pop()
-                if len(sub) < REPORTED_WORDS:
-                    continue
-                # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
-                for child in clause.children:
-                    if child.dep_ == "advcl" and child.i > clause.i and any(
-                            m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in child.children):
-                        cut = min(t.i for t in child.subtree)
-                        sub = [t for t in sub if t.i < cut]
-                while sub and (sub[-1].is_punct or sub[-1].is_space):
-                    sub.pop()
+            for sub in [self._complement(c) for c in tok.children if c.dep_ == "ccomp"] + self._around_aside(tok):
+                sub = _trimmed(sub)
                 if len(sub) < REPORTED_WORDS:
                     continue
                 start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
@@ -133,22 +170,14 @@ class IndirectQuotes(SpeakerFinder):
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
         clause = [t for t in verb.subtree if t.i not in phrase]
-
-        def trimmed(tokens):
-            while tokens and (tokens[0].dep_ in ("mark", "cc") or tokens[0].is_punct or tokens[0].is_space):
-                tokens.pop(0)
-            while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct or tokens[-1].is_space):
-                tokens.pop()
-            return tokens
-
         # the phrase opens its clause at the start of the sentence or after a conjunction
         # ("..., but, according to his agent, Hunter had undergone surgery"), else closes it
         opens = next((t for t in reversed(doc[verb.sent.start:according.i]) if not t.is_punct), None)
-        before = trimmed([t for t in clause if t.i < according.i])
+        before = _trimmed([t for t in clause if t.i < according.i])
         if len(before) >= REPORTED_WORDS and opens is not None and opens.dep_ != "cc":
             return before
         if verb.lemma_ in speech and any(c.dep_ == "ccomp" for c in verb.children):
             return []  # "according to Reuters, a source said ...": the speech verb's own quote
         after = [t for t in clause if t.i > max(phrase)]
         semicolon = next((k for k, t in enumerate(after) if t.text == ";"), len(after))
-        return trimmed(after[:semicolon])
+        return _trimmed(after[:semicolon])
