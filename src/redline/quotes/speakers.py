@@ -121,9 +121,11 @@ class SpeakerFinder:
         coref: Coref = doc.user_data["redline_coref"]
         # "said study co-author Ana Ruiz": of two subjects, the one that names someone
         subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
-        return self._speaker_named_by(subject, mentions, earlier, doc, inside)
+        # who frames words ("critics called the rules “red tape”") is a speaker only when named
+        return self._speaker_named_by(subject, mentions, earlier, doc, inside, speech=cue.lemma_ in self.speech)
 
-    def _speaker_named_by(self, subject: Token, mentions, earlier, doc, inside: set[int] = frozenset()) -> tuple[Actor | None, int | None]:
+    def _speaker_named_by(self, subject: Token, mentions, earlier, doc, inside: set[int] = frozenset(),
+                          speech: bool = True) -> tuple[Actor | None, int | None]:
         """Who the words naming a speaker stand for: the subject of a speech verb, or the noun of
         "according to" ("according to him", "according to the official")."""
         coref: Coref = doc.user_data["redline_coref"]
@@ -153,9 +155,9 @@ class SpeakerFinder:
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
-        if subject.pos_ == "PRON":
-            return None, None
-        actor = self._actor_at(subject, mentions)
+        if subject.pos_ == "PRON" and coref.mention_at(subject) is None:
+            return None, None  # (a name the tagger took for a pronoun stays a name: "WHO said")
+        actor = self._actor_at(subject, mentions, speech)
         return actor, subject.idx
 
     def _role_of_someone_named(self, subject: Token, coref: Coref) -> bool:
@@ -205,8 +207,10 @@ class SpeakerFinder:
                     index.setdefault(i, m)
         return index.get(tok.idx)
 
-    def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
-        """The actor the subject phrase names: its head's mention, else a described speaker."""
+    def _actor_at(self, subject: Token, mentions: list[Mention], speech: bool = False) -> Actor | None:
+        """The actor the subject phrase names: its head's mention, else a described speaker
+        (with `speech`, the subject of a speech verb, also one described in the plural or by
+        an owner)."""
         coref: Coref | None = subject.doc.user_data.get("redline_coref")
         m = coref.mention_at(subject) if coref else self._mention_at(subject, mentions)
         if m:
@@ -235,8 +239,13 @@ class SpeakerFinder:
         sector = self.dictionary.sector_of(subject.text)
         # "One of the children said", "two of the protesters": a part of a group described
         partitive = subject.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
+        # a noun phrase that names no one describes its speaker: with an article ("a grain
+        # broker"), an owner ("his office", "Nadia Cruz's office") or in the plural ("backers of
+        # tariffs", "event organizers"); not what a passive reports ("no deaths were reported")
         described = partitive or subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
-            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
+            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and (
+                (speech and subject.dep_ != "nsubjpass" and (subject.tag_ == "NNS" or any(c.dep_ == "poss" for c in subject.lefts)))
+                or any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts)))
         if partitive or (not sector and not described):
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
@@ -258,7 +267,8 @@ class SpeakerFinder:
                 country = m.actor.country
                 sector = sector if sector and not described else (m.actor.sector or sector)
                 break
-        first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" else 0)
+        # without the article or an owner's pronoun: "his office" is an office
+        first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" or subject.left_edge.tag_ == "PRP$" else 0)
         last = subject.i
         if described:  # "people familiar with the talks", "two people briefed on the talks"
             for tok in subject.subtree:
