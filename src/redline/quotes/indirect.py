@@ -27,6 +27,8 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
     while tokens and (tokens[0].dep_ in ("mark", "cc") or tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
     while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct or tokens[-1].is_space):
+        if tokens[-1].text == ")" and any(t.text == "(" for t in tokens):
+            break  # "near 180 mph (285 kph)": a bracket closed keeps its mark
         tokens.pop()
     return tokens
 
@@ -87,6 +89,9 @@ class IndirectQuotes(SpeakerFinder):
         """The words of a speech verb's complement clause ("said [the US does not consider ...]")."""
         if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children):
             return []  # "which it said crashed": an aside inside a relative clause
+        cue = clause.head
+        if clause.i < cue.i and any(t.text == ";" for t in clause.doc[clause.right_edge.i:cue.i]):
+            return []  # "The cut-off is 157 mph; the advisory indicated ...": a clause of its own
         sub = sorted(clause.subtree, key=lambda t: t.i)
         # ", while the Arab League condemned ...": a contrast the writer adds, not the speaker
         for child in clause.children:
@@ -104,8 +109,8 @@ class IndirectQuotes(SpeakerFinder):
         [908 of the attendees] [brought ...]"): the object's words to the end of the verb's, where
         the verb has a tense and no subject, conjunction or relative word of its own."""
         objects = [c for c in cue.children if c.dep_ in ("dobj", "obj") and c.i > cue.i]
-        if not objects or any(c.dep_ == "ccomp" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
-                              for c in cue.children):
+        if not objects or any(c.dep_ == "ccomp" and c.i > objects[0].i and any(
+                g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in cue.children):
             return []
         obj = objects[0]
         if obj.pos_ not in ("NOUN", "PROPN", "NUM"):
