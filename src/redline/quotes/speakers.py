@@ -133,8 +133,9 @@ class SpeakerFinder:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
         if self._role_of_someone_named(subject, coref):
             # "The Biden administration official further stated", "the Wooster professor
-            # added": the person the text was just about, found as for a pronoun
-            found = self._pronoun_referent(subject, mentions, earlier, doc, inside)
+            # added": the person the text was just about, found as for a pronoun before the
+            # phrase (not a name inside it)
+            found = self._pronoun_referent(subject.left_edge, mentions, earlier, doc, inside)
             if found is not None:
                 return found, subject.idx
         if subject.lemma_.casefold() in AUTHORED_WORDS:
@@ -170,7 +171,10 @@ class SpeakerFinder:
         word = subject.lemma_.casefold()
         if not (word in TITLES or word in person_roles() or self.dictionary.rank_of(word)):
             return False
-        if coref.mention_at(subject) is not None or coref.phrase_actor(subject) is not None \
+        named = coref.phrase_actor(subject)
+        # a name before the role is whom the person works for or with, not the person ("the
+        # Wooster professor", "the Biden administration official")
+        if coref.mention_at(subject) is not None or (named is not None and named[1] > subject.idx) \
                 or coref.description(subject) is not None:
             return False
         sent = sentence_of(subject)
