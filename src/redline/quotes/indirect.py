@@ -70,8 +70,8 @@ class IndirectQuotes(SpeakerFinder):
         """Reported speech that ends in words in marks set off by a comma or a conjunction
         ("said the roof fell in and “everyone started screaming”", "noted that they had switched
         to a bio-based PET, “which was more plant-based”"): its own words before the marks,
-        where they are a clause (REPORTED_WORDS or more, with a verb). Marks the clause runs into ("said it
-        would be “inevitable”") leave only the fragment."""
+        where they are a clause (REPORTED_WORDS or more, with a verb). Marks the clause runs
+        into ("said it would be “inevitable”") leave only the fragment."""
         first = min(m.start for m in over)
         if first <= q.start or max(m.end for m in over) < q.end - 1:
             return None
@@ -191,7 +191,7 @@ class IndirectQuotes(SpeakerFinder):
         return found
 
     @staticmethod
-    def _according_clause(according, speech: frozenset[str]) -> list:
+    def _according_clause(according: Token, speech: frozenset[str]) -> list[Token]:
         """What "according to X" vouches for: the clause it hangs from, without the phrase; the
         words before the phrase where it closes the clause ("Trump has admitted to ordering the
         payments, according to prosecutors, but ..."), else those after it, up to a semicolon
