@@ -263,3 +263,55 @@ def test_the_official_after_a_named_speaker_is_that_speaker_but_not_after_an_unn
 def test_a_participle_after_a_relative_clause_is_its_subjects(nlp):
     text = ("Xi reiterated a peace plan, which Putin welcomed, saying it “correlates to the point of view” of Moscow.")
     assert quotes(nlp, text)[-1][:2] == ("partial", "Vladimir Putin")
+
+
+def test_reporting_verbs_report_speech(nlp):
+    text = "Reuters reported that oil exports had been disrupted. CalFire indicated the injuries were minor."
+    got = [(k, t) for k, s, t in quotes(nlp, text)]
+    assert got == [("indirect", "oil exports had been disrupted"), ("indirect", "the injuries were minor")]
+
+
+def test_according_to_reports_its_clause_not_the_sentence(nlp):
+    text = ("Ana Ruiz has admitted to ordering the payments, according to prosecutors, but the ministry "
+            "maintains a policy of silence.\n\n"
+            "The family gave no cause, but, according to his agent, Tomas Brightwater had undergone surgery.")
+    got = [(k, s, t) for k, s, t in quotes(nlp, text) if k == "indirect"]
+    assert [t for _, _, t in got] == ["Ana Ruiz has admitted to ordering the payments", "Tomas Brightwater had undergone surgery"]
+    assert got[0][1] == "prosecutors" and got[1][1] == "agent"
+
+
+def test_a_speech_verb_set_off_by_commas_reports_the_clause_around_it(nlp):
+    text = ("Ana Ruiz left the stage early. This year, she said, she came to support her fellow citizens.\n\n"
+            "The new cranes broke down twice, Ruiz said, and repairing them seems costly.")
+    got = [(s, t) for k, s, t in quotes(nlp, text) if k == "indirect"]
+    assert got == [("Ana Ruiz", "she came to support her fellow citizens"),
+                   ("Ana Ruiz", "The new cranes broke down twice"), ("Ana Ruiz", "repairing them seems costly")]
+
+
+def test_a_reported_clause_parsed_as_the_verbs_object_is_still_reported(nlp):
+    text = "The unions said more than 15,000 people registered for the rally."
+    assert [t for k, _, t in quotes(nlp, text) if k == "indirect"] == ["more than 15,000 people registered for the rally"]
+
+
+def test_a_clause_before_a_semicolon_is_not_what_the_verb_after_it_reports(nlp):
+    text = "The cut-off for the category is 157 miles per hour; the agency indicated the winds were near 180 mph."
+    assert [t for k, _, t in quotes(nlp, text) if k == "indirect"] == ["the winds were near 180 mph"]
+
+
+def test_reported_speech_keeps_its_clause_before_marks_set_off_by_a_conjunction(nlp):
+    text = "Ana Ruiz said the roof fell in and “everyone started screaming”."
+    got = quotes(nlp, text)
+    assert ("indirect", "Ana Ruiz", "the roof fell in") in got and ("partial", "Ana Ruiz", "everyone started screaming") in got
+
+
+def test_a_fragment_closing_its_sentence_leads_on_to_the_next_quote(nlp):
+    text = ("Ana Ruiz talked about how the town had been ignored “for years.” "
+            "During the visit, “I felt at home, and I will come back next spring.”")
+    assert [(k, s) for k, s, _ in quotes(nlp, text)] == [("partial", "Ana Ruiz"), ("direct", "Ana Ruiz")]
+
+
+def test_a_subject_with_an_owner_or_in_the_plural_describes_its_speaker(nlp):
+    text = ("Ana Ruiz missed the vote. Her office said she was travelling abroad. "
+            "Backers of the plan say that it helps small farms. Critics called the rules “red tape”.")
+    got = [(k, s) for k, s, _ in quotes(nlp, text)]
+    assert got == [("indirect", "office"), ("indirect", "Backers of the plan")]

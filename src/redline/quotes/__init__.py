@@ -30,7 +30,7 @@ from redline.quotes.indirect import MERGE_SHARE, IndirectQuotes
 from redline.quotes.marks import (CLOSING, DOUBLE_CLOSERS, OPENING, SENTENCE_END, MarkedQuotes,
                                   quote_spans, text_of)
 from redline.quotes.speakers import (AUTHORED_WORDS, DESCRIBED_SPEAKERS, PRONOUNS, STATEMENT_WORDS,
-                                     SpeakerFinder, cue_words)
+                                     SpeakerFinder, cue_words, reporting_words)
 from redline.reading import drop_index
 
 __all__ = ["AUTHORED_WORDS", "CLOSING", "DESCRIBED_SPEAKERS", "DOUBLE_CLOSERS", "MERGE_SHARE", "OPENING",
@@ -50,7 +50,8 @@ def make_quote_finder(nlp: Language, name: str, dictionary: ActorDictionary) -> 
 
 class QuoteFinder(MarkedQuotes, IndirectQuotes):
     def __init__(self, dictionary: ActorDictionary | None = None):
-        self.speech, self.framing = cue_words()
+        speech, self.framing = cue_words()
+        self.speech = speech | reporting_words()
         self.dictionary = dictionary if dictionary is not None else cached_dictionary(())
 
     def __call__(self, doc: Doc) -> Doc:
@@ -70,7 +71,7 @@ class QuoteFinder(MarkedQuotes, IndirectQuotes):
         # word used with irony ("a “moderate” risk", "so-called “red tape”").
         quotes = [q for q in quotes if q.speaker is not None or not (
             self._title_like(q.text) or (q.kind == "partial" and len(q.text.split()) <= TERM_WORDS))]
-        quotes += self._merged(self._indirect(doc, inside, mentions, quotes), quotes)
+        quotes += self._merged(doc, self._indirect(doc, inside, mentions, quotes), quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         for key in ("redline_text", "redline_mention_at", "redline_coref"):  # caches for this call only

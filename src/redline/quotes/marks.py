@@ -101,8 +101,9 @@ class MarkedQuotes(SpeakerFinder):
                 break
         if speaker is not None:
             pass
-        elif (according := self._according_to(sent, mentions)) is not None:
-            (speaker, speaker_at), cue = according, "according to"
+        elif (according := self._according_to(sent, mentions, earlier, doc, inside)) is not None:
+            speaker, speaker_at, _ = according
+            cue = "according to"
         elif kind == "direct" and cue is None:
             speaker, speaker_at, cue_tok = self._neighbour_attribution(doc, sent, inside, mentions, earlier, start)
             cue = cue_tok.lemma_ if cue_tok is not None else None
@@ -217,7 +218,11 @@ class MarkedQuotes(SpeakerFinder):
             if found is not None and found[0].kind == "person" and (last is None or last.end < prev_sent.start_char):
                 return found[0], found[1], None
         for q in reversed(earlier):
-            if q.speaker is not None and (q.kind == "direct" or opens_paragraph):
+            # a fragment that closes its sentence ("talked about how the series has been
+            # underestimated “up 'til now.” During the premiere, “I felt ...”") leads on as a quote does
+            closes = q.kind == "partial" and re.match(r"\W*\s", text_of(doc)[q.end:start] + " ") is not None \
+                and re.search(r"[.!?]", text_of(doc)[q.start:q.end + 3]) is not None
+            if q.speaker is not None and (q.kind == "direct" or opens_paragraph or closes):
                 between = text_of(doc)[q.end:start]
                 # Only the quote just before, with nothing between but its own attribution
                 # ("“…,” Blinken told the committee. “…”") or a few words.

@@ -33,6 +33,13 @@ def cue_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def reporting_words() -> frozenset[str]:
+    """Verbs by which a source makes a finding known ("Reuters reported ..."): quote cues
+    beside `cue_words`' speech verbs, which events read without them."""
+    return frozenset(schemas.shipped("quotes.yaml", "quotes").get("reporting") or ())
+
+
+@lru_cache(maxsize=1)
 def person_roles() -> frozenset[str]:
     return frozenset(schemas.shipped("quotes.yaml", "quotes").get("person_roles") or ())
 
@@ -114,12 +121,21 @@ class SpeakerFinder:
         coref: Coref = doc.user_data["redline_coref"]
         # "said study co-author Ana Ruiz": of two subjects, the one that names someone
         subject = next((c for c in subjects if coref.phrase_actor(c) is not None), subjects[0])
+        # who frames words ("critics called the rules “red tape”") is a speaker only when named
+        return self._speaker_named_by(subject, mentions, earlier, doc, inside, speech=cue.lemma_ in self.speech)
+
+    def _speaker_named_by(self, subject: Token, mentions, earlier, doc, inside: set[int] = frozenset(),
+                          speech: bool = True) -> tuple[Actor | None, int | None]:
+        """Who the words naming a speaker stand for: the subject of a speech verb, or the noun of
+        "according to" ("according to him", "according to the official")."""
+        coref: Coref = doc.user_data["redline_coref"]
         if subject.lower_ in PRONOUNS:
             return self._pronoun_referent(subject, mentions, earlier, doc, inside), subject.idx
         if self._role_of_someone_named(subject, coref):
             # "The Biden administration official further stated", "the Wooster professor
-            # added": the person the text was just about, found as for a pronoun
-            found = self._pronoun_referent(subject, mentions, earlier, doc, inside)
+            # added": the person the text was just about, found as for a pronoun before the
+            # phrase (not a name inside it)
+            found = self._pronoun_referent(subject.left_edge, mentions, earlier, doc, inside)
             if found is not None:
                 return found, subject.idx
         if subject.lemma_.casefold() in AUTHORED_WORDS:
@@ -132,12 +148,17 @@ class SpeakerFinder:
                     actor = self._actor_at(tok, mentions)
                     if actor is not None:
                         return actor, tok.idx
+        if subject.lemma_ in STATEMENT_WORDS and subject.tag_ == "NNS" and not any(
+                c.dep_ in ("det", "poss") for c in subject.children):
+            # "reports said", "according to official statements": a source described, not
+            # the body that spoke last
+            return self._described_actor(subject, mentions, None, True), subject.idx
         if subject.lower_ == "it" or subject.lemma_ in STATEMENT_WORDS:
             # "the statement said", "it said": the body that spoke last
             return self._body_referent(subject, mentions, earlier), subject.idx
-        if subject.pos_ == "PRON":
-            return None, None
-        actor = self._actor_at(subject, mentions)
+        if subject.pos_ == "PRON" and coref.mention_at(subject) is None:
+            return None, None  # (a name the tagger took for a pronoun stays a name: "WHO said")
+        actor = self._actor_at(subject, mentions, speech)
         return actor, subject.idx
 
     def _role_of_someone_named(self, subject: Token, coref: Coref) -> bool:
@@ -150,7 +171,10 @@ class SpeakerFinder:
         word = subject.lemma_.casefold()
         if not (word in TITLES or word in person_roles() or self.dictionary.rank_of(word)):
             return False
-        if coref.mention_at(subject) is not None or coref.phrase_actor(subject) is not None \
+        named = coref.phrase_actor(subject)
+        # a name before the role is whom the person works for or with, not the person ("the
+        # Wooster professor", "the Biden administration official")
+        if coref.mention_at(subject) is not None or (named is not None and named[1] > subject.idx) \
                 or coref.description(subject) is not None:
             return False
         sent = sentence_of(subject)
@@ -187,8 +211,10 @@ class SpeakerFinder:
                     index.setdefault(i, m)
         return index.get(tok.idx)
 
-    def _actor_at(self, subject: Token, mentions: list[Mention]) -> Actor | None:
-        """The actor the subject phrase names: its head's mention, else a described speaker."""
+    def _actor_at(self, subject: Token, mentions: list[Mention], speech: bool = False) -> Actor | None:
+        """The actor the subject phrase names: its head's mention, else a described speaker
+        (with `speech`, the subject of a speech verb, also one described in the plural or by
+        an owner)."""
         coref: Coref | None = subject.doc.user_data.get("redline_coref")
         m = coref.mention_at(subject) if coref else self._mention_at(subject, mentions)
         if m:
@@ -217,8 +243,13 @@ class SpeakerFinder:
         sector = self.dictionary.sector_of(subject.text)
         # "One of the children said", "two of the protesters": a part of a group described
         partitive = subject.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
+        # a noun phrase that names no one describes its speaker: with an article ("a grain
+        # broker"), an owner ("his office", "Nadia Cruz's office") or in the plural ("backers of
+        # tariffs", "event organizers"); not what a passive reports ("no deaths were reported")
         described = partitive or subject.lemma_.casefold() in DESCRIBED_SPEAKERS or (
-            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts))
+            subject.pos_ == "NOUN" and subject.lemma_.casefold() not in AUTHORED_WORDS and (
+                (speech and subject.dep_ != "nsubjpass" and (subject.tag_ == "NNS" or any(c.dep_ == "poss" for c in subject.lefts)))
+                or any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one", "another") for c in subject.lefts)))
         if partitive or (not sector and not described):
             for child in subject.children:  # "one of the ministers"
                 if child.dep_ == "prep":
@@ -228,8 +259,11 @@ class SpeakerFinder:
                             return m.actor
             if not partitive:
                 return None
-        # "a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
-        # speaker described by role; their country from an actor named inside the phrase.
+        return self._described_actor(subject, mentions, sector, described)
+
+    def _described_actor(self, subject: Token, mentions, sector: str | None, described: bool) -> Actor:
+        """"a senior adviser to President Zelenskyy", "a grain broker in Geneva": an unnamed
+        speaker described by role; their country from an actor named inside the phrase."""
         country = None
         for tok in subject.subtree:
             m = self._mention_at(tok, mentions)
@@ -237,7 +271,8 @@ class SpeakerFinder:
                 country = m.actor.country
                 sector = sector if sector and not described else (m.actor.sector or sector)
                 break
-        first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" else 0)
+        # without the article or an owner's pronoun: "his office" is an office
+        first = subject.left_edge.i + (1 if subject.left_edge.dep_ == "det" or subject.left_edge.tag_ == "PRP$" else 0)
         last = subject.i
         if described:  # "people familiar with the talks", "two people briefed on the talks"
             for tok in subject.subtree:
@@ -284,12 +319,20 @@ class SpeakerFinder:
                 return m.actor
         return None
 
-    def _according_to(self, sent: Span, mentions) -> tuple[Actor, int] | None:
+    def _according_to(self, sent: Span, mentions, earlier, doc, inside: set[int] = frozenset()
+                      ) -> tuple[Actor, int, Token] | None:
+        """The source of "according to X" (with its place and the word "according"), found as a speech verb's subject is; else, where X is a
+        noun phrase that names no one, the source as the text describes it ("according to
+        reports", "according to his agent", "according to evidence presented at trial")."""
         for tok in sent:
             if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
-                objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
-                if objs:
-                    actor = self._actor_at(objs[0], mentions)
-                    if actor:
-                        return actor, objs[0].idx
+                objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj" and c.idx not in inside]
+                if not objs:
+                    continue
+                actor, at = self._speaker_named_by(objs[0], mentions, earlier, doc, inside)
+                if actor is None and objs[0].pos_ in ("NOUN", "PROPN"):
+                    actor = self._described_actor(objs[0], mentions, self.dictionary.sector_of(objs[0].text), True)
+                    at = objs[0].idx
+                if actor is not None:
+                    return actor, at, tok
         return None

@@ -65,7 +65,8 @@ ACTORS = Keys({
 FURNITURE = Keys({"reasons": MapOf(ListOf(REGEX))}, kind="furniture patterns (a mapping with `reasons`)")
 
 # -- quote cues: lang/en/quotes.yaml ------------------------------------------------------------
-QUOTES = Keys({"speech": WORDS, "framing": WORDS, "person_roles": WORDS}, kind="quote cues (speech, framing, person_roles)")
+QUOTES = Keys({"speech": WORDS, "reporting": WORDS, "framing": WORDS, "person_roles": WORDS},
+              kind="quote cues (speech, reporting, framing, person_roles)")
 
 # -- transcript labels: lang/en/transcripts.yaml ------------------------------------------------
 TRANSCRIPTS = Keys({"honorifics": WORDS, "unnamed": WORDS, "not_speakers": WORDS, "min_turns": INT},
