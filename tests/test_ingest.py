@@ -156,6 +156,27 @@ def test_failed_write_leaves_no_half_article(tmp_path):
         assert store.query("SELECT count(*) AS n FROM sentences")[0]["n"] == 0
 
 
+def test_a_pipeline_that_will_not_load_in_the_workers_fails_each_article_once(tmp_path):
+    """An error outside any one article in a worker process (here: no such spaCy model) fails
+    each of its articles with one line naming it; the run goes on to the end."""
+    from redline.config import Settings
+    from redline.ingest import Ingestor
+    from redline.ingest.manifest import Manifest
+    from redline.store import Store
+
+    with Store(tmp_path / "no-model.duckdb") as store:
+        ingestor = Ingestor(store, Settings(spacy_model="no_such_model_xx"), Manifest.load(EXAMPLES / "manifest.csv"),
+                            workers=2, batch_size=4)
+        try:
+            report = ingestor.run([EXAMPLES / "corpus"])
+        finally:
+            ingestor.close()
+        failed = [str(e) for e in report.errors]
+        assert len(failed) == 15 and len(report.stored) == 1  # the English articles; the other one is stored
+        assert all(": parse: " in line and "no_such_model_xx" in line for line in failed), failed[:2]
+        assert store.query("SELECT count(*) AS n FROM failures WHERE stage = 'parse'")[0]["n"] == 15
+
+
 def test_worker_processes_store_exactly_what_one_process_stores(tmp_path):
     """`--workers 2`: parsing in spawned processes, one writer; the same database as one process."""
     import duckdb

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Hashable
 
-from redline.ingest.parse import Parsed, analyse, die_with_parent
+from redline.errors import describe
+from redline.ingest.parse import Failed, Parsed, analyse, die_with_parent
 
 
 def serve(conn: Connection, parent: int) -> None:
@@ -31,7 +32,11 @@ def serve(conn: Connection, parent: int) -> None:
             return
         if job is None:
             return
-        conn.send(analyse(*job))
+        try:
+            found = analyse(*job)
+        except Exception as err:  # outside any one article (the pipeline would not load): each fails alone
+            found = [(Failed("parse", describe(err)), 0.0, 0.0)] * len(job[0])
+        conn.send(found)
 
 
 @dataclass
