@@ -291,7 +291,7 @@ def load_dictionary(extra: Iterable[str | Path] = ()) -> ActorDictionary:
 
 def add_places_abroad(d: ActorDictionary) -> None:
     """Regions (pycountry's subdivisions) whose name holds the name of another country: "New
-    Jersey", "New Mexico", "New South Wales" (40 mentions in the shipped corpora). Matched whole,
+    Jersey", "New Mexico", "New South Wales" (26 mentions in the shipped corpora). Matched whole,
     they keep the matcher from reading "Jersey", "Mexico" or "Wales" in them as that country;
     they are places, not actors. A region named after a place of its own country ("Western
     Australia", "Dublin City"), or a name the dictionary holds already ("Northern Ireland",
