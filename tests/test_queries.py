@@ -91,6 +91,9 @@ def test_every_list_says_when_it_is_cut_and_prints_json_and_csv(run_cli, example
     assert cut.exit_code == 0 and f"showing 1 of {len(records)} (use --limit)" in cut.stderr
     as_json = run_cli(command, "--json", "--limit", "1", "--db", example_db)
     assert len(json.loads(as_json.stdout)) == 1  # the note goes to stderr: stdout stays JSON
+    page = run_cli(command, "--json", "--limit", "2", "--offset", "1", "--db", example_db)
+    assert json.loads(page.stdout) == records[1:3]
+    assert f"showing 2-{1 + len(records[1:3])} of {len(records)} (use --limit and --offset)" in page.stderr
     as_csv = run_cli(command, "--csv", "--limit", "1000", "--db", example_db)
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert len(rows) == len(records) and set(rows[0]) == set(records[0])

@@ -47,6 +47,7 @@ DbOption = typer.Option(None, "--db", help="Database file (default: `db` in redl
 ConfigOption = typer.Option(None, "--config", help="Settings file (default: ./redline.yaml when present).")
 JsonOption = typer.Option(False, "--json", help="Print the records as JSON.")
 CsvOption = typer.Option(False, "--csv", help="Print the records as CSV (lists and records in a cell as JSON).")
+OffsetOption = typer.Option(0, min=0, help="Skip this many first: the next page (--limit 50 --offset 50).")
 
 
 def redline_for(config: Optional[Path], db: Optional[Path]) -> Redline:
@@ -61,7 +62,8 @@ def redline_for(config: Optional[Path], db: Optional[Path]) -> Redline:
 
 
 def emit(found: dict, json_out: bool, csv_out: bool, text: Callable[[list[dict]], None]) -> None:
-    """A page of records: as JSON, CSV or `text`; then, on stderr, "showing 50 of 82" when cut."""
+    """A page of records: as JSON, CSV or `text`; then, on stderr, "showing 50 of 82" when cut,
+    "showing 51-82 of 82" for a page after the first."""
     items = found["items"]
     if json_out:
         out.print(json.dumps(items, ensure_ascii=False, default=str, indent=1), markup=False)
@@ -69,8 +71,11 @@ def emit(found: dict, json_out: bool, csv_out: bool, text: Callable[[list[dict]]
         out.print(to_csv(items), markup=False, end="")
     else:
         text(items)
-    if found["total"] > found["offset"] + len(items):
-        err.print(f"showing {len(items)} of {found['total']} (use --limit)")
+    first, total = found["offset"], found["total"]
+    if first:
+        err.print(f"showing {first + 1 if items else first}-{first + len(items)} of {total} (use --limit and --offset)")
+    elif total > len(items):
+        err.print(f"showing {len(items)} of {total} (use --limit)")
 
 
 def to_csv(items: list[dict]) -> str:

@@ -9,8 +9,8 @@ from typing import Optional
 
 import typer
 
-from redline.cli.common import (ConfigOption, CsvOption, DbOption, JsonOption, actors_text, emit, out, print_columns,
-                                redline_for, update_provenance, update_stories)
+from redline.cli.common import (ConfigOption, CsvOption, DbOption, JsonOption, OffsetOption, actors_text, emit, out,
+                                print_columns, redline_for, update_provenance, update_stories)
 from redline.errors import InputError, UserError
 from redline.export import DATASETS, FORMATS
 from redline.export import export as export_dataset
@@ -24,13 +24,14 @@ commands = typer.Typer()
 def articles(
     outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
     limit: int = typer.Option(100, help="At most this many rows."),
+    offset: int = OffsetOption,
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """List stored articles."""
-    emit(redline_for(config, db).articles(limit=limit, outlet=outlet), json_out, csv_out, lambda rows: print_columns(
+    emit(redline_for(config, db).articles(limit=limit, offset=offset, outlet=outlet), json_out, csv_out, lambda rows: print_columns(
         ("id", "published", "outlet", "lang", "sentences", "removed", "title"),
         [(r["id"], str(r["published"] or ""), r["outlet"] or "", r["language"] or "", str(r["n_sentences"]),
           str(r["removed"]), r["title"] or "") for r in rows]))
@@ -88,13 +89,14 @@ def actors_command(
     country: Optional[str] = typer.Option(None, help="Only actors of this country (ISO3 or IGO code)."),
     kind: Optional[str] = typer.Option(None, help="person, organisation or state."),
     limit: int = typer.Option(50, help="At most this many rows."),
+    offset: int = OffsetOption,
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Actors by number of mentions, with the articles they appear in."""
-    emit(redline_for(config, db).actors(country=country, kind=kind, limit=limit), json_out, csv_out, lambda rows: print_columns(
+    emit(redline_for(config, db).actors(country=country, kind=kind, limit=limit, offset=offset), json_out, csv_out, lambda rows: print_columns(
         ("actor", "kind", "country", "sector", "mentions", "articles", "role"),
         [(r["name"], r["kind"], r["country"] or "", r["sector"] or "", str(r["mentions"]), str(r["articles"]),
           r["role"] or "") for r in rows]))
@@ -108,6 +110,7 @@ def quotes_command(
     grade: Optional[str] = typer.Option(None, help="Provenance: verbatim, trimmed, altered, paraphrase or not-found."),
     outlet: Optional[str] = typer.Option(None, help="Only quotes in articles of this outlet."),
     limit: int = typer.Option(50, help="At most this many quotes."),
+    offset: int = OffsetOption,
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
@@ -123,7 +126,7 @@ def quotes_command(
             out.print(f"            — {r['article_id']}{provenance_text(r['provenance'])}", markup=False)
 
     emit(redline_for(config, db).quotes(speaker=speaker, country=country, kind=kind, grade=grade, outlet=outlet,
-                                         limit=limit),
+                                         limit=limit, offset=offset),
          json_out, csv_out, text)
 
 
@@ -181,6 +184,7 @@ def events_command(
     min_confidence: Optional[float] = typer.Option(None, min=0, max=1, help="Only events of at least this confidence (0 to 1)."),
     all_: bool = typer.Option(False, "--all", help="Also negated, future, hypothetical and alleged events."),
     limit: int = typer.Option(50, help="At most this many events."),
+    offset: int = OffsetOption,
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
@@ -197,7 +201,7 @@ def events_command(
             out.print(f"{when:11} {kind:22} {actors_text(r['source'])} -> {actors_text(r['target'])}  [{', '.join(flags)}]", markup=False)
             out.print(f"            “{r['evidence']}” — {r['article_id']}", markup=False)
 
-    found = redline_for(config, db).events(event_type=event_type, country=country, asserted_only=not all_, limit=limit,
+    found = redline_for(config, db).events(event_type=event_type, country=country, asserted_only=not all_, limit=limit, offset=offset,
                                            outlet=outlet, since=since, until=until, statuses=status,
                                            min_confidence=min_confidence)
     emit(found, json_out, csv_out, text)
@@ -207,6 +211,7 @@ def events_command(
 def stories_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="Recompute copies, stories and happenings from all stored articles first (otherwise only articles not yet placed are)."),
     limit: int = typer.Option(20, help="At most this many running stories."),
+    offset: int = OffsetOption,
     json_out: bool = JsonOption,
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
@@ -227,7 +232,7 @@ def stories_command(
                     note = f"  ({a['relation']} of {a['derived_from']}, {a['similarity']:.2f})" if a["relation"] else ""
                     out.print(f"      {a['id']}{note}", markup=False)
 
-    emit(rl.story_tree(limit=limit), json_out, csv_out, text)
+    emit(rl.story_tree(limit=limit, offset=offset), json_out, csv_out, text)
 
 
 @commands.command("timeline")
@@ -236,6 +241,7 @@ def timeline_command(
     actor: list[str] = typer.Option([], "--actor", help="A country (ISO3); twice for a pair."),
     all_: bool = typer.Option(False, "--all", help="Also happenings that every source negates, and hypothetical ones."),
     limit: int = typer.Option(200, help="At most this many happenings."),
+    offset: int = OffsetOption,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (the happenings with all their evidence)."),
     csv_out: bool = CsvOption,
     db: Optional[Path] = DbOption,
@@ -256,7 +262,7 @@ def timeline_command(
                 if e["negated"] and not h["negated"]:
                     out.print(f"            disputed: “{e['sentence']}” — {e['article_id']}", markup=False)
 
-    found = redline_for(config, db).timeline(story=story, actors=actor, include_unfirm=all_, limit=limit)
+    found = redline_for(config, db).timeline(story=story, actors=actor, include_unfirm=all_, limit=limit, offset=offset)
     emit(found, json_out, csv_out, text)
 
 
