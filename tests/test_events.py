@@ -390,6 +390,15 @@ def test_background_keeps_the_news_of_the_sentence(nlp):
     assert recent.modality == "asserted"
 
 
+def test_a_since_clause_is_the_history_the_news_starts_from(nlp):
+    (invaded,) = coded(nlp, "Grain prices have doubled since Russia invaded Ukraine.", "ASSAULT")
+    assert invaded.modality == "background" and countries(invaded.target) == {"UKR"}
+    (hosted,) = coded(nlp, "Turkey has hosted the talks since Russia invaded Ukraine.", "CONSULT")
+    assert hosted.modality == "asserted"  # the news itself
+    (after,) = coded(nlp, "Grain prices have doubled after Russia invaded Ukraine.", "ASSAULT")
+    assert after.modality == "asserted"  # "after" tells what came first, not where things stand
+
+
 def test_media_reports_are_reported_not_facts(nlp):
     (e,) = coded(nlp, "Tass reported that Russia shelled Kharkiv.", "ASSAULT")
     assert e.modality == "reported" and countries(e.source) == {"RUS"}

@@ -57,6 +57,7 @@ class EventRules:
     request_modals: frozenset[str] = frozenset()
     reported: frozenset[str] = frozenset()
     background_preps: frozenset[str] = frozenset()
+    background_marks: frozenset[str] = frozenset()
 
     def add(self, data: dict, source: str) -> None:
         for name, spec in (data.get("types") or {}).items():
@@ -79,7 +80,7 @@ class EventRules:
                     rule = _rule(name, entry, nominal, source)
                     table.setdefault(rule.lemma, []).append(rule)
         for key in ("negators", "negating_determiners", "negating_nouns", "future", "hypothetical", "alleged",
-                    "request_modals", "reported", "background_preps"):
+                    "request_modals", "reported", "background_preps", "background_marks"):
             if key in data:
                 setattr(self, key, getattr(self, key) | frozenset(str(w).lower() for w in data[key]))
 

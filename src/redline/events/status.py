@@ -115,8 +115,9 @@ class StatusReader:
     def _background(self, tok: Token, date: dt.date | None, precision: str, published: dt.date | None) -> bool:
         """Named as the setting or history of the news, not as news of its own: dated well
         before the article, an event noun in a prepositional phrase ("since returning from combat",
-        "views on the conflict", "the suspect in a shooting"), or a clause that describes someone
-        ("Mendez, who rescued six diplomats")."""
+        "views on the conflict", "the suspect in a shooting"), a clause that describes someone
+        ("Mendez, who rescued six diplomats"), or one the news starts from ("since it was
+        recaptured from Houthis")."""
         if date is not None and published is not None and precision in ("day", "month", "year"):
             last = dt.date(date.year, 12, 31) if precision == "year" else \
                 (dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)) if precision == "month" \
@@ -127,6 +128,9 @@ class StatusReader:
             prep = tok.head
             if prep.lower_ in self.rules.background_preps or (prep.head.pos_ in ("NOUN", "PROPN") and prep.lower_ in NOUN_PREPS):
                 return True
+        clause = tok if tok.pos_ in ("VERB", "AUX") else next((h for _, h in climb(tok) if h.pos_ in ("VERB", "AUX")), None)
+        if clause is not None and any(c.dep_ == "mark" and c.lower_ in self.rules.background_marks for c in clause.children):
+            return True  # "since the capital fell under Houthi control": where the news starts from
         for child, head in climb(tok):
             if child.dep_ == "relcl":
                 # a clause set off by a comma, or opened by "who"/"which": a description

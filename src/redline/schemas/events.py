@@ -72,6 +72,7 @@ EVENTS = Keys(
         "request_modals": WORDS,
         "reported": WORDS,
         "background_preps": WORDS,
+        "background_marks": WORDS,
     },
     kind="event rules (a mapping with `types`)",
 )
