@@ -381,22 +381,18 @@ def test_history_and_setting_are_background_not_news(either_nlp, text, event_typ
         assert e.negated or e.modality != "asserted", (text, e.trigger, e.modality)
 
 
-def test_background_keeps_the_news_of_the_sentence(nlp):
-    (sanction,) = coded(nlp, "Peru imposed sanctions on Chile in 2009.", "SANCTION")
-    assert sanction.modality == "background" and countries(sanction.target) == {"CHL"}
-    (met,) = coded(nlp, "Erdogan, who attacked Kurdish villages in Syria, met Putin on Monday.", "CONSULT")
-    assert met.modality == "asserted"  # the news itself
-    (recent,) = coded(nlp, "Peru imposed sanctions on Chile on Monday.", "SANCTION")
-    assert recent.modality == "asserted"
-
-
-def test_a_since_clause_is_the_history_the_news_starts_from(nlp):
-    (invaded,) = coded(nlp, "Grain prices have doubled since Russia invaded Ukraine.", "ASSAULT")
-    assert invaded.modality == "background" and countries(invaded.target) == {"UKR"}
-    (hosted,) = coded(nlp, "Turkey has hosted the talks since Russia invaded Ukraine.", "CONSULT")
-    assert hosted.modality == "asserted"  # the news itself
-    (after,) = coded(nlp, "Grain prices have doubled after Russia invaded Ukraine.", "ASSAULT")
-    assert after.modality == "asserted"  # "after" tells what came first, not where things stand
+@pytest.mark.parametrize("text, event_type, modality, target", [
+    ("Peru imposed sanctions on Chile in 2009.", "SANCTION", "background", {"CHL"}),
+    ("Erdogan, who attacked Kurdish villages in Syria, met Putin on Monday.", "CONSULT", "asserted", None),  # the news
+    ("Peru imposed sanctions on Chile on Monday.", "SANCTION", "asserted", {"CHL"}),
+    # a "since" clause is the history the news starts from; "after" only tells what came first
+    ("Grain prices have doubled since Russia invaded Ukraine.", "ASSAULT", "background", {"UKR"}),
+    ("Turkey has hosted the talks since Russia invaded Ukraine.", "CONSULT", "asserted", None),
+    ("Grain prices have doubled after Russia invaded Ukraine.", "ASSAULT", "asserted", {"UKR"}),
+])
+def test_background_keeps_the_news_of_the_sentence(nlp, text, event_type, modality, target):
+    (event,) = coded(nlp, text, event_type)
+    assert event.modality == modality and (target is None or countries(event.target) == target)
 
 
 def test_media_reports_are_reported_not_facts(nlp):
