@@ -126,9 +126,11 @@ class ActorDictionary:
 
     def country_of_token(self, tok) -> str | None:
         """`country_of_word` of a spaCy token, but None for the last word of a region's name
-        ("Jersey" in "New Jersey": see `add_places_abroad`)."""
-        compounds = [t for t in tok.lefts if t.dep_ == "compound"]
-        if compounds and tok.doc[compounds[0].i:tok.i + 1].text in self.places_abroad:
+        ("Jersey" in "New Jersey": see `add_places_abroad`), its words compounds of it."""
+        first = tok
+        while compounds := [t for t in first.lefts if t.dep_ == "compound"]:
+            first = compounds[0]
+        if first.i < tok.i and tok.doc[first.i:tok.i + 1].text in self.places_abroad:
             return None
         return self.country_of_word(tok.text)
 
@@ -305,8 +307,8 @@ def add_places_abroad(d: ActorDictionary) -> None:
         parts = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
                  if j - i < len(words))
         inner = {table[part] for part in parts for table in tables if part in table} - {country.alpha_3}
-        if inner and region.code.split("-")[1] not in {pycountry.countries.get(alpha_3=c).alpha_2 for c in inner
-                                                       if pycountry.countries.get(alpha_3=c)}:
+        if inner and region.code.split("-")[1] not in {other.alpha_2 for code in inner
+                                                       if (other := pycountry.countries.get(alpha_3=code))}:
             # (not "Hong Kong SAR", CN-HK: a region that is the inner name's own country)
             d.places_abroad.setdefault(region.name, country.alpha_3)
 

@@ -151,9 +151,8 @@ class GroupResolution(DictionaryMatches):
                 continue
             words = [t for t in obj.subtree if t.dep_ in ("compound", "pobj") or t.i == obj.i]
             name = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
-            if name in self.d.places_abroad:
-                return None  # "police in New Mexico": not Mexico's
-            code = self.d.country_of_word(name) or self.d.country_of_word(obj.text)
+            # (not "Mexico" alone in "police in New Mexico": `country_of_token`)
+            code = self.d.country_of_word(name) or self.d.country_of_token(obj)
             if code:
                 return code
         return None
